@@ -1,0 +1,77 @@
+//! Zig 0.15.1's `std.Io` writer interface, ported to Rust.
+//!
+//! # The buffer is in the interface
+//!
+//! In Zig 0.15, `*std.Io.Writer` is not a pointer to "something with a
+//! write method". It is a struct with three fields (`Writer.zig:12-16`): a
+//! `vtable`, a `buffer` slice and an `end` index. Every implementation
+//! (a file, a socket, a hasher, a growing array) embeds that struct and
+//! reaches its own state from it with `@fieldParentPtr`. Code that writes
+//! copies bytes into `buffer[end..]` itself, inline, and only calls through
+//! the vtable (`drain`, `sendFile`, `flush`, `rebase`) when the bytes do not
+//! fit.
+//!
+//! This crate keeps that shape in safe Rust:
+//!
+//! | Zig 0.15.1 | zigio |
+//! |---|---|
+//! | `buffer: []u8`, `end: usize` | [`Buffer`]: storage (borrowed or owned) and `end` |
+//! | `vtable: *const VTable` | [`Sink`]: `drain`, `flush`, `rebase` (and `send_file` for file-capable sinks) |
+//! | an implementation embedding `interface: Writer` | [`Writer<'a, S>`]: the buffer, then the sink as the **last** field |
+//! | `@fieldParentPtr("interface", w)` | the split borrow: a sink method gets `&mut self` and `&mut Buffer` |
+//! | `*std.Io.Writer` | [`DynWriter`]` = Writer<'a, dyn Sink + 'a>` |
+//!
+//! Because the sink is the last field, `&mut Writer<'a, Fixed>` coerces to
+//! `&mut DynWriter<'a>` (struct unsizing): one non-generic type that
+//! functions take, in which the buffer is still an ordinary field. A write
+//! that fits is the same inlined copy for every implementation; only the
+//! slow path is a virtual call. A function may also be generic over
+//! `S: Sink + ?Sized` to avoid even that.
+//!
+//! Why not a trait with a `write` method, as `std::io::Write`? Because then
+//! the buffer lives behind the trait object, and every write is a virtual
+//! call that the buffering implementation must make cheap. Zig's design,
+//! and this port, make the buffer the shared surface and the virtual call
+//! the exception: the caller can see how full the buffer is, format
+//! straight into it ([`Writer::writable_slice`]), and keep bytes in it
+//! across a drain ([`Writer::rebase`]).
+//!
+//! # Implementations
+//!
+//! - [`Writer::fixed`]: caller storage, a stack array or a slice; it never
+//!   drains, and fails when full, keeping the prefix that fit.
+//! - [`Writer::allocating`]: owned storage that grows as Zig's `ArrayList`.
+//! - [`Writer::discarding`]: counts and drops.
+//! - [`Writer::failing`]: fails every write.
+//! - [`Writer::hashing`] / [`Writer::hashed`]: feed a
+//!   [`digest::Update`](https://docs.rs/digest) hasher (feature `digest`).
+//! - [`Writer::from_io`]: any `std::io::Write`, drained with one
+//!   `write_vectored` per drain.
+//! - [`Instrumented`]: a decorator that records drains and occupancy.
+//!
+//! # Deliberate differences from Zig 0.15.1
+//!
+//! - `write_splat_header_limit` enforces the limit for every piece and
+//!   accepts an empty pattern with any splat (Zig 0.15.1 ignores the limit
+//!   for data pieces and divides by zero).
+//! - Zig's assertions (empty `data`, `advance` past the buffer, `preserve +
+//!   len` larger than the buffer) are panics with a message, never undefined
+//!   behaviour. The crate has no `unsafe` code.
+//! - `default_rebase` puts hidden bytes back even when drain fails.
+
+#![forbid(unsafe_code)]
+
+mod buffer;
+mod error;
+mod limit;
+mod sink;
+mod sinks;
+pub mod vectored;
+mod writer;
+
+pub use buffer::Buffer;
+pub use error::WriteFailed;
+pub use limit::Limit;
+pub use sink::{Sink, default_flush, default_rebase};
+pub use sinks::*;
+pub use writer::{DynWriter, Endian, Int, Writer, count_splat};

@@ -1,0 +1,122 @@
+//! `Allocating`: Zig's `Writer.Allocating` (`Writer.zig:2507-2689`).
+
+use crate::{Buffer, Sink, WriteFailed, Writer};
+
+/// The sink of a writer whose owned buffer grows instead of draining: the
+/// buffered bytes *are* the output, readable with
+/// [`Writer::written`](Writer::written).
+///
+/// Growth policy (Zig's `ArrayList`, `array_list.zig:1410-1417`): when a
+/// drain needs room for `n` more bytes, the capacity `c` becomes
+/// `c + c/2 + 128`, repeatedly, until `n` fit. Each data piece asks for its
+/// own length plus the whole splat plus one, as Zig's drain does
+/// (`Writer.zig:2623-2644`), so growth is a little eager. Flush does
+/// nothing; rebase grows and never drops a byte. Allocation failure is
+/// `WriteFailed`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Allocating;
+
+impl Writer<'static, Allocating> {
+    /// An empty growing writer (capacity 0: the first write drains, which
+    /// grows the buffer to 128 bytes or more).
+    pub fn allocating() -> Self {
+        Writer::new(Buffer::owned(Vec::new()), Allocating)
+    }
+
+    /// A growing writer that starts with exactly `capacity` bytes of room.
+    pub fn allocating_with_capacity(capacity: usize) -> Self {
+        let mut buf = Buffer::owned(vec![0; capacity]);
+        buf.set_end(0);
+        Writer::new(buf, Allocating)
+    }
+
+    /// A growing writer that continues `vec`: its bytes count as written and
+    /// its spare capacity becomes buffer room (Zig's `fromArrayList`).
+    pub fn allocating_from_vec(vec: Vec<u8>) -> Self {
+        Writer::new(Buffer::owned(vec), Allocating)
+    }
+
+    /// Everything written so far.
+    pub fn written(&self) -> &[u8] {
+        self.buffered()
+    }
+
+    /// Takes the written bytes out, leaving the writer empty (Zig's
+    /// `toOwnedSlice`).
+    pub fn take_written(&mut self) -> Vec<u8> {
+        self.buf.take_vec()
+    }
+
+    /// The written bytes.
+    pub fn into_vec(mut self) -> Vec<u8> {
+        self.buf.take_vec()
+    }
+
+    /// Keeps the first `len` written bytes and the capacity (Zig's
+    /// `shrinkRetainingCapacity`).
+    ///
+    /// # Panics
+    /// If `len` exceeds what was written.
+    pub fn truncate(&mut self, len: usize) {
+        assert!(
+            len <= self.end(),
+            "truncate({len}) beyond {} written bytes",
+            self.end()
+        );
+        self.buf.set_end(len);
+    }
+
+    /// Forgets everything written and keeps the capacity.
+    pub fn clear(&mut self) {
+        self.buf.set_end(0);
+    }
+}
+
+impl Sink for Allocating {
+    fn drain(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        data: &[&[u8]],
+        splat: usize,
+    ) -> Result<usize, WriteFailed> {
+        let (pattern, _) = data.split_last().expect("drain data is never empty");
+        let splat_len = pattern.len().checked_mul(splat).ok_or(WriteFailed)?;
+        let start = buf.end();
+        for bytes in data {
+            let want = bytes
+                .len()
+                .checked_add(splat_len)
+                .and_then(|n| n.checked_add(1))
+                .ok_or(WriteFailed)?;
+            buf.ensure_unused_capacity(want)?;
+            buf.unused_capacity_slice()[..bytes.len()].copy_from_slice(bytes);
+            buf.advance(bytes.len());
+        }
+        if splat == 0 {
+            buf.undo(pattern.len());
+        } else if !pattern.is_empty() {
+            let extra = pattern.len() * (splat - 1);
+            let room = &mut buf.unused_capacity_slice()[..extra];
+            for chunk in room.chunks_mut(pattern.len()) {
+                chunk.copy_from_slice(pattern);
+            }
+            buf.advance(extra);
+        }
+        Ok(buf.end() - start)
+    }
+
+    fn flush(&mut self, _buf: &mut Buffer<'_>) -> Result<(), WriteFailed> {
+        Ok(())
+    }
+
+    fn rebase(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        preserve: usize,
+        minimum_len: usize,
+    ) -> Result<(), WriteFailed> {
+        let total = preserve.checked_add(minimum_len).ok_or(WriteFailed)?;
+        buf.ensure_total_capacity(total)?;
+        buf.ensure_unused_capacity(minimum_len)
+    }
+}
