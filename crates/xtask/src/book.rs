@@ -1,0 +1,139 @@
+//! mdBook: build, serve, and `mdbook test` made reliable.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::cmd::{self, Error, Result};
+use crate::workspace;
+
+/// Where `serve` listens.
+const ADDRESS: (&str, &str) = ("127.0.0.1", "3000");
+
+/// `mdbook build` (into `target/book`, per `book.toml`).
+pub fn build() -> Result {
+    cmd::run("mdbook build", cmd::command("mdbook").arg("build"))
+}
+
+/// `mdbook serve` at http://127.0.0.1:3000, rebuilding on changes.
+pub fn serve() -> Result {
+    let (host, port) = ADDRESS;
+    eprintln!("xtask: serving the book at http://{host}:{port}");
+    cmd::run(
+        "mdbook serve",
+        cmd::command("mdbook").args(["serve", "--hostname", host, "--port", port]),
+    )
+}
+
+/// `mdbook test`, linked against exactly one build of each crate the
+/// snippets use.
+///
+/// `mdbook test` hands rustdoc `-L <dir>` but no `--extern`, so a snippet can
+/// reach a crate only through `extern crate` (every snippet has a hidden
+/// `# extern crate zigio;`), and rustdoc fails with E0464 ("multiple
+/// candidates") as soon as the directory holds two builds of that crate —
+/// which `target/debug/deps` does after `cargo clippy`, a feature change or
+/// a dependency update. So the crates are built in their own target
+/// directory, and the exact files of this build (from cargo's JSON messages)
+/// are copied into a fresh directory that rustdoc gets as its only `-L`.
+pub fn mdbook_test() -> Result {
+    let libs = prepare_libraries()?;
+    cmd::run(
+        "mdbook test",
+        cmd::command("mdbook").arg("test").arg("-L").arg(&libs),
+    )
+}
+
+/// Builds the snippets' crates and returns a directory holding exactly the
+/// libraries of that build.
+fn prepare_libraries() -> Result<PathBuf> {
+    let step = "build the snippets' crates for mdbook test";
+    let target_dir = workspace::root().join("target/mdbook-test");
+    let crates = workspace::snippet_crates()?;
+    let mut build = cmd::command(workspace::cargo());
+    build
+        .args([
+            "build",
+            "--message-format=json-render-diagnostics",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    for name in &crates {
+        build.args(["--package", name]);
+    }
+    let output = cmd::output(step, &mut build)?;
+    let libraries = library_files(&String::from_utf8_lossy(&output.stdout));
+    if libraries.is_empty() {
+        return Err(Error::step(step, "cargo reported no library artifacts"));
+    }
+
+    let dir = target_dir.join("lib");
+    let fail = |e: std::io::Error| Error::step(step, format!("{}: {e}", dir.display()));
+    if dir.exists() {
+        fs::remove_dir_all(&dir).map_err(fail)?;
+    }
+    fs::create_dir_all(&dir).map_err(fail)?;
+    for file in &libraries {
+        let name = file.file_name().expect("artifact has a file name");
+        link_or_copy(file, &dir.join(name)).map_err(fail)?;
+    }
+    Ok(dir)
+}
+
+/// The library files (`.rlib`, `.rmeta`, proc-macro `.so`) that cargo's
+/// JSON messages report, fresh or rebuilt. Build scripts are left out.
+fn library_files(json_lines: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for line in json_lines.lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-artifact" {
+            continue;
+        }
+        let kinds = message["target"]["kind"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if kinds.iter().any(|k| k == "custom-build" || k == "bin") {
+            continue;
+        }
+        files.extend(
+            message["filenames"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(PathBuf::from),
+        );
+    }
+    files
+}
+
+/// Hard-links `from` to `to`, copying where links are not possible.
+fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_library_artifacts_and_drops_build_scripts() {
+        let json = r#"{"reason":"compiler-artifact","target":{"kind":["custom-build"]},"filenames":["/t/build/x/build-script-build"]}
+{"reason":"compiler-artifact","target":{"kind":["lib"]},"filenames":["/t/debug/deps/libzigio-1.rlib","/t/debug/deps/libzigio-1.rmeta"]}
+{"reason":"compiler-artifact","target":{"kind":["proc-macro"]},"filenames":["/t/debug/deps/libserde_derive-2.so"]}
+{"reason":"build-finished","success":true}
+not json"#;
+        assert_eq!(
+            library_files(json),
+            [
+                PathBuf::from("/t/debug/deps/libzigio-1.rlib"),
+                PathBuf::from("/t/debug/deps/libzigio-1.rmeta"),
+                PathBuf::from("/t/debug/deps/libserde_derive-2.so"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! `cargo xtask <command>`: set-up, serve, build and test the book.
+//!
+//! The alias in `.cargo/config.toml` runs this crate from the repository
+//! root. Every command says which step failed; see `cargo xtask help`.
+
+mod book;
+mod checks;
+mod cmd;
+mod tools;
+mod workspace;
+
+use std::process::ExitCode;
+
+use cmd::Error;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup        install the pinned mdbook and mdbook-mermaid if missing or of
+               another version, and generate mermaid's JavaScript files
+  serve        setup, then serve the book at http://127.0.0.1:3000
+  build        setup, then build the book into target/book
+  mdbook-test  setup, then run `mdbook test` against a clean build of the
+               crates the snippets use
+  test         setup, then run every check: fmt, clippy, cargo test (skeptic,
+               copy and output checks), mdbook build, mdbook test
+  help         print this message";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(),
+        Some("serve") => tools::setup().and_then(|()| book::serve()),
+        Some("build") => tools::setup().and_then(|()| book::build()),
+        Some("mdbook-test") => tools::setup().and_then(|()| book::mdbook_test()),
+        Some("test") => checks::test_all(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Error::usage(format!(
+            "unknown command `{other}`\n\n{USAGE}"
+        ))),
+        None => Err(Error::usage(USAGE.to_string())),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The pinned tools (mdbook, mdbook-mermaid) and the files they generate.
+
+use std::fs;
+
+use crate::cmd::{self, Error, Result};
+use crate::workspace;
+
+/// A tool installed with `cargo install --locked`.
+struct Tool {
+    /// Crate and binary name.
+    name: &'static str,
+    /// The pinned version.
+    version: &'static str,
+}
+
+/// The versions the book is built and tested with (see design.md).
+const TOOLS: &[Tool] = &[
+    Tool {
+        name: "mdbook",
+        version: "0.5.4",
+    },
+    Tool {
+        name: "mdbook-mermaid",
+        version: "0.17.1",
+    },
+];
+
+/// Mermaid's files, which `mdbook-mermaid install` writes into the book
+/// root; `book.toml` lists them under `additional-js`. They are generated,
+/// never committed (see .gitignore).
+const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
+
+/// Installs what is missing and generates mermaid's files.
+pub fn setup() -> Result {
+    for tool in TOOLS {
+        ensure_installed(tool)?;
+    }
+    generate_mermaid_files()
+}
+
+/// The version a `--version` line reports: its last word, without a `v`
+/// (`mdbook v0.5.4`, `mdbook-mermaid 0.17.1`).
+fn reported_version(version_output: &str) -> Option<&str> {
+    let word = version_output.split_whitespace().last()?;
+    Some(word.strip_prefix('v').unwrap_or(word))
+}
+
+/// The installed version of `name`, if it runs at all.
+fn installed_version(name: &str) -> Option<String> {
+    let output = cmd::command(name).arg("--version").output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    reported_version(&String::from_utf8_lossy(&output.stdout)).map(str::to_string)
+}
+
+fn ensure_installed(tool: &Tool) -> Result {
+    match installed_version(tool.name) {
+        Some(version) if version == tool.version => return Ok(()),
+        Some(version) => eprintln!(
+            "xtask: {} {version} is installed; the book needs {}",
+            tool.name, tool.version
+        ),
+        None => eprintln!("xtask: {} is not installed", tool.name),
+    }
+    // --locked: the tool's own Cargo.lock, as its authors tested it.
+    cmd::run(
+        &format!("install {} {}", tool.name, tool.version),
+        cmd::command(workspace::cargo()).args([
+            "install",
+            "--locked",
+            "--version",
+            tool.version,
+            tool.name,
+        ]),
+    )?;
+    match installed_version(tool.name) {
+        Some(version) if version == tool.version => Ok(()),
+        other => Err(Error::step(
+            &format!("install {}", tool.name),
+            format!(
+                "after installing, `{} --version` reports {other:?}; is {} first on PATH?",
+                tool.name,
+                workspace::cargo_bin().display()
+            ),
+        )),
+    }
+}
+
+/// Has `mdbook-mermaid install` write its files into a scratch book under
+/// `target/`, then copies each one to the book root if it differs. Going
+/// through a scratch book keeps `install` from editing our `book.toml`, and
+/// comparing contents replaces the files after an upgrade (`install` itself
+/// skips files that exist).
+fn generate_mermaid_files() -> Result {
+    let step = "generate mermaid files";
+    let root = workspace::root();
+    let scratch = root.join("target/xtask/mermaid");
+    let fail = |e: std::io::Error| Error::step(step, e);
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch).map_err(fail)?;
+    fs::write(scratch.join("book.toml"), "[book]\n").map_err(fail)?;
+    cmd::output(
+        step,
+        cmd::command("mdbook-mermaid")
+            .arg("install")
+            .arg(&scratch)
+            .env("RUST_LOG", "warn"),
+    )?;
+    for name in MERMAID_FILES {
+        let generated = fs::read(scratch.join(name)).map_err(fail)?;
+        let target = root.join(name);
+        if fs::read(&target).ok().as_ref() != Some(&generated) {
+            fs::write(&target, &generated).map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_versions_of_both_tools() {
+        assert_eq!(reported_version("mdbook v0.5.4\n"), Some("0.5.4"));
+        assert_eq!(reported_version("mdbook-mermaid 0.17.1"), Some("0.17.1"));
+        assert_eq!(reported_version(""), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! Tests of the book "Buffer Scheduling" as a whole. This package has no API
+//! of its own: its tests are in `tests/`.
+//!
+//! - `tests/skeptic.rs`: skeptic compiles and runs every ```` ```rust ````
+//!   block of every chapter in `book/SUMMARY.md`, with its hidden lines,
+//!   against `zigio`;
+//! - `tests/book/`: every listed chapter exists, every code block follows the
+//!   fence policy, and every snippet, as its copy button copies it, compiles
+//!   in a fresh crate, runs and prints exactly the ```` ```text ```` block
+//!   below it; the fixtures in `fixtures/` show each failure.
+//!
+//! Its `[dependencies]` are the crates the book's snippets may use.
