@@ -81,8 +81,12 @@ fn prepare_libraries() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// The library files (`.rlib`, `.rmeta`, proc-macro `.so`) that cargo's
-/// JSON messages report, fresh or rebuilt. Build scripts are left out.
+/// The library files (`.rlib`, proc-macro `.so`) that cargo's JSON messages
+/// report, fresh or rebuilt. Build scripts are left out, and so are `.rmeta`
+/// files: for a package named with `--package`, cargo reports the rlib it
+/// copied out of `deps/` (`libzigio.rlib`, no hash) next to the hashed
+/// `deps/libzigio-<hash>.rmeta`, and rustc takes the two for different
+/// crates ("required to be available in rlib format").
 fn library_files(json_lines: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for line in json_lines.lines() {
@@ -105,6 +109,7 @@ fn library_files(json_lines: &str) -> Vec<PathBuf> {
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
+                .filter(|f| !f.ends_with(".rmeta"))
                 .map(PathBuf::from),
         );
     }
@@ -131,7 +136,6 @@ not json"#;
             library_files(json),
             [
                 PathBuf::from("/t/debug/deps/libzigio-1.rlib"),
-                PathBuf::from("/t/debug/deps/libzigio-1.rmeta"),
                 PathBuf::from("/t/debug/deps/libserde_derive-2.so"),
             ]
         );
