@@ -63,6 +63,7 @@
 
 mod buffer;
 mod error;
+pub mod http;
 mod limit;
 mod sink;
 mod sinks;

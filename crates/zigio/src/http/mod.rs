@@ -1,0 +1,32 @@
+//! HTTP/1.1 message bodies written through the writer interface: Zig's
+//! `std.http.BodyWriter` (`http.zig:739-1035`).
+//!
+//! A [`BodyWriter`] sits between the code that produces a body and the
+//! connection's protocol output (a [`DynWriter`](crate::DynWriter) that
+//! already carries the status line and headers). It is a [`Writer`](crate::Writer)
+//! of its own, with its own buffer; what changes with the transfer
+//! encoding is only its drain, exactly as Zig picks a different
+//! `drain` function per encoding (`http/Server.zig:451-490`,
+//! `http/Client.zig:923-962`):
+//!
+//! | [`Framing`] | drain | on the wire |
+//! |---|---|---|
+//! | `ContentLength(n)` | forwards and counts down | exactly `n` bytes, never more |
+//! | `Chunked` | opens a chunk sized to everything pending, then forwards within it | `XXXXXXXX\r\n` data `\r\n` ... `0\r\n` trailers `\r\n` |
+//! | `None` | forwards | the raw bytes; closing the connection ends the body |
+//! | any, [eliding](BodyWriter::eliding) | drops, still counting | nothing (a response to `HEAD`) |
+//!
+//! See [`BodyWriter`] for the differences from Zig 0.15.1.
+
+mod body;
+mod chunked;
+mod error;
+mod header;
+
+pub use body::{BodySink, BodyWriter, Framing, State};
+pub use chunked::{CHUNK_HEADER_LEN, MAX_CHUNK_LEN};
+pub use error::BodyError;
+pub use header::Header;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,259 @@
+//! Framing and accounting against in-memory protocol outputs, including
+//! one that accepts only a few bytes per drain.
+
+use super::*;
+use crate::{Buffer, Sink, WriteFailed, Writer};
+
+/// A protocol output that takes at most `step` bytes per drain, so every
+/// forward is partial.
+struct Trickle {
+    out: Vec<u8>,
+    step: usize,
+}
+
+impl Sink for Trickle {
+    fn drain(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        data: &[&[u8]],
+        splat: usize,
+    ) -> Result<usize, WriteFailed> {
+        let (pattern, rest) = data.split_last().unwrap();
+        let mut all = buf.buffered().to_vec();
+        for d in rest {
+            all.extend_from_slice(d);
+        }
+        for _ in 0..splat {
+            all.extend_from_slice(pattern);
+        }
+        let n = all.len().min(self.step);
+        self.out.extend_from_slice(&all[..n]);
+        Ok(buf.consume(n))
+    }
+}
+
+/// Decodes a chunked body strictly: every size line but the last is eight
+/// lowercase hex digits, data is followed by CRLF, no empty chunk before the
+/// last. Returns the data and the trailer lines.
+fn dechunk(mut wire: &[u8]) -> (Vec<u8>, Vec<String>) {
+    let mut body = Vec::new();
+    loop {
+        if let Some(rest) = wire.strip_prefix(b"0\r\n") {
+            let text = std::str::from_utf8(rest).unwrap();
+            let text = text.strip_suffix("\r\n").expect("final CRLF");
+            let trailers = text.split_terminator("\r\n").map(str::to_owned).collect();
+            return (body, trailers);
+        }
+        let (size, rest) = wire.split_at(10);
+        assert_eq!(
+            &size[8..],
+            b"\r\n",
+            "size line {:?}",
+            String::from_utf8_lossy(size)
+        );
+        let hex = std::str::from_utf8(&size[..8]).unwrap();
+        assert!(
+            hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+            "{hex}"
+        );
+        let len = usize::from_str_radix(hex, 16).unwrap();
+        assert!(len > 0, "empty chunk before the end");
+        body.extend_from_slice(&rest[..len]);
+        assert_eq!(&rest[len..len + 2], b"\r\n", "chunk not closed by CRLF");
+        wire = &rest[len + 2..];
+    }
+}
+
+#[test]
+fn chunk_is_sized_to_everything_pending() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 4];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::Chunked);
+    body.writer.write_all(b"abc").unwrap(); // buffered
+    body.writer.write_splat(&[b"-", b"xy"], 3).unwrap(); // 3 buffered + 7 pending
+    assert_eq!(body.state(), State::Chunked { chunk_len: 2 });
+    body.writer.write_all(b"z").unwrap();
+    body.end().unwrap();
+    assert_eq!(
+        out.written(),
+        b"0000000a\r\nabc-xyxyxy\r\n00000001\r\nz\r\n0\r\n\r\n"
+    );
+}
+
+#[test]
+fn partial_forwards_never_overrun_a_chunk() {
+    let mut out = Writer::new(
+        Buffer::empty(),
+        Trickle {
+            out: Vec::new(),
+            step: 3,
+        },
+    );
+    let mut body = BodyWriter::new(&mut out, Buffer::empty(), Framing::Chunked);
+    // A single-shot write that the output takes only in part opens a chunk
+    // of 6 and fills 3 of it ...
+    assert_eq!(body.writer.write(b"abcdef").unwrap(), 3);
+    // ... and a different, larger write must finish that chunk exactly
+    // before opening the next one (Zig 0.15.1 would send it past the limit).
+    body.writer.write_all(b"0123456789").unwrap();
+    body.end_chunked(&[Header::new("x-n", "13")]).unwrap();
+    let (data, trailers) = dechunk(&out.sink.out);
+    assert_eq!(data, b"abc0123456789");
+    assert_eq!(trailers, ["x-n: 13"]);
+    assert!(
+        out.sink
+            .out
+            .starts_with(b"00000006\r\nabc012\r\n00000007\r\n3456789\r\n")
+    );
+}
+
+#[test]
+fn flush_sends_the_body_writers_own_buffer() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 64];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::Chunked);
+    body.writer.write_all(b"hi").unwrap();
+    body.flush().unwrap();
+    assert_eq!(body.writer.end(), 0);
+    assert_eq!(out.written(), b"00000002\r\nhi");
+}
+
+#[test]
+fn end_chunked_drains_the_buffer_first() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 64];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::Chunked);
+    body.writer.write_all(b"tail").unwrap();
+    body.end_chunked(&[]).unwrap();
+    assert_eq!(out.written(), b"00000004\r\ntail\r\n0\r\n\r\n");
+}
+
+#[test]
+fn content_length_overrun_is_refused_whole_and_sticky() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 8];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::ContentLength(10));
+    body.writer.write_all(b"12345678").unwrap(); // buffered
+    assert_eq!(body.writer.write_all(b"abc"), Err(WriteFailed));
+    let expected = BodyError::ContentLengthExceeded {
+        declared: 10,
+        sent: 0,
+        offered: 11,
+    };
+    assert_eq!(body.error(), Some(&expected));
+    assert_eq!(body.end(), Err(expected.clone()));
+    assert_eq!(body.writer.flush(), Err(WriteFailed));
+    assert_eq!(out.written(), b"");
+}
+
+#[test]
+fn content_length_exact_and_short() {
+    let mut out = Writer::allocating();
+    let mut body = BodyWriter::new(&mut out, Buffer::empty(), Framing::ContentLength(5));
+    body.writer.write_all(b"hello").unwrap();
+    body.end().unwrap();
+    assert_eq!(body.state(), State::End);
+    assert_eq!(body.end(), Err(BodyError::Ended));
+    assert_eq!(out.written(), b"hello");
+
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 16];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::ContentLength(5));
+    body.writer.write_all(b"hel").unwrap();
+    assert_eq!(
+        body.end(),
+        Err(BodyError::ContentLengthShort {
+            declared: 5,
+            sent: 3
+        })
+    );
+    assert_eq!(out.written(), b"hel");
+}
+
+#[test]
+fn eliding_drops_bytes_but_accounts_length() {
+    let mut out = Writer::allocating();
+    let mut body = BodyWriter::eliding(&mut out, Buffer::empty(), Framing::ContentLength(4));
+    body.writer.write_all(b"abcd").unwrap();
+    assert_eq!(
+        body.state(),
+        State::ContentLength {
+            declared: 4,
+            remaining: 0
+        }
+    );
+    body.end().unwrap();
+    assert_eq!(out.written(), b"");
+
+    let mut out = Writer::allocating();
+    let mut body = BodyWriter::eliding(&mut out, Buffer::empty(), Framing::ContentLength(4));
+    assert_eq!(body.writer.write_all(b"abcde"), Err(WriteFailed));
+    assert!(matches!(
+        body.error(),
+        Some(BodyError::ContentLengthExceeded { offered: 5, .. })
+    ));
+
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 3];
+    let mut body = BodyWriter::eliding(&mut out, &mut storage, Framing::Chunked);
+    body.writer.splat_byte_all(b'x', 100).unwrap();
+    body.end_chunked(&[Header::new("x-a", "b")]).unwrap();
+    assert_eq!(out.written(), b"");
+}
+
+#[test]
+fn none_forwards_raw_bytes() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 3];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::None);
+    body.writer.write_all(b"raw bytes").unwrap();
+    body.writer.splat_byte_all(b'!', 5).unwrap();
+    body.end().unwrap();
+    assert_eq!(out.written(), b"raw bytes!!!!!");
+}
+
+#[test]
+fn misuse_of_end_chunked_writes_nothing() {
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 8];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::ContentLength(2));
+    body.writer.write_all(b"ok").unwrap();
+    assert_eq!(body.end_chunked(&[]), Err(BodyError::NotChunked));
+    body.end().unwrap();
+    assert_eq!(out.written(), b"ok");
+
+    let mut out = Writer::allocating();
+    let mut storage = [0u8; 8];
+    let mut body = BodyWriter::new(&mut out, &mut storage, Framing::Chunked);
+    body.writer.write_all(b"ok").unwrap();
+    let bad = [Header::new("x-evil", "a\r\nset-cookie: x")];
+    assert!(matches!(
+        body.end_chunked(&bad),
+        Err(BodyError::InvalidTrailer { .. })
+    ));
+    // Nothing was written by the refused call: the output below is exact.
+    body.end_chunked(&[]).unwrap();
+    assert_eq!(out.written(), b"00000002\r\nok\r\n0\r\n\r\n");
+}
+
+#[test]
+fn unfinished_chunk_is_an_error_at_end() {
+    let mut out = Writer::new(
+        Buffer::empty(),
+        Trickle {
+            out: Vec::new(),
+            step: 2,
+        },
+    );
+    let mut body = BodyWriter::new(&mut out, Buffer::empty(), Framing::Chunked);
+    assert_eq!(body.writer.write(b"abcdef").unwrap(), 2);
+    assert_eq!(body.end(), Err(BodyError::ChunkUnfinished { owed: 4 }));
+}
+
+#[test]
+fn downstream_failure_is_kept() {
+    let mut out = Writer::failing();
+    let mut body = BodyWriter::new(&mut out, Buffer::empty(), Framing::None);
+    assert_eq!(body.writer.write_all(b"x"), Err(WriteFailed));
+    assert_eq!(body.error(), Some(&BodyError::Downstream));
+}
