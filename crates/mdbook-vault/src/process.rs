@@ -1,0 +1,353 @@
+//! The whole-book pass: scan every chapter, resolve wiki links against the
+//! ids mdBook will generate, splice links in, append backlinks.
+
+use crate::backlinks::{self, Source};
+use crate::citation::{self, CitationProblem, CitationScan};
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::ids::{self, PageIds};
+use crate::markdown::{Edit, splice};
+use crate::paths::relative_url;
+use crate::wikilink::{self, WikiLink, collapse_whitespace, heading_key};
+use crate::{Chapter, Options, Output};
+use std::collections::{BTreeSet, HashMap};
+
+/// One chapter after scanning.
+struct Scanned {
+    links: Vec<WikiLink>,
+    citations: CitationScan,
+    citation_edits: Vec<Edit>,
+    /// Ids of the page as mdBook renders the rewritten chapter.
+    page: PageIds,
+    /// For each link: the index of the heading it stands under (or in).
+    under: Vec<Option<usize>>,
+}
+
+/// A wiki link whose target exists.
+#[derive(Clone, Copy)]
+struct Resolved {
+    chapter: usize,
+    heading: Option<usize>,
+}
+
+/// Rewrites every chapter of a book (wiki links, citations, backlinks) and
+/// collects every error.
+///
+/// Contract:
+/// * pure and deterministic: the result depends only on the arguments;
+/// * `Output::chapters[i]` is `chapters[i].content` with only these changes:
+///   each resolved wiki link and each linkable citation replaced by a
+///   markdown link, and a "Linked from" section appended when other chapters
+///   link to chapter `i`; unresolved links are left as written;
+/// * ids in the links are those mdBook 0.5.4 gives the rewritten chapters
+///   when rendered with `options.markdown`;
+/// * never panics, whatever the markdown.
+pub fn process(chapters: &[Chapter], options: &Options) -> Output {
+    let md = &options.markdown;
+    let scanned: Vec<Scanned> = chapters.iter().map(|c| scan(c, options)).collect();
+
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, chapter) in chapters.iter().enumerate() {
+        by_name
+            .entry(collapse_whitespace(&chapter.name))
+            .or_default()
+            .push(i);
+    }
+
+    let mut diagnostics = Vec::new();
+    let mut backlinks: Vec<BTreeSet<(usize, Option<usize>)>> =
+        vec![BTreeSet::new(); chapters.len()];
+    let mut out = Vec::with_capacity(chapters.len());
+
+    for (ci, chapter) in chapters.iter().enumerate() {
+        let file = options
+            .source_dir
+            .join(chapter.source_path.as_ref().unwrap_or(&chapter.path));
+        let here = &scanned[ci];
+        let mut found = Vec::new();
+        let mut edits = here.citation_edits.clone();
+
+        for (li, link) in here.links.iter().enumerate() {
+            let problem = |problem, suggestion| Diagnostic {
+                file: file.clone(),
+                line: link.line,
+                target: if link.embed {
+                    format!("!{}", link.target.to_wiki())
+                } else {
+                    link.target.to_wiki()
+                },
+                problem,
+                suggestion,
+            };
+            if link.embed {
+                found.push(problem(Problem::UnsupportedEmbed, None));
+                continue;
+            }
+            let resolved = match resolve(link, ci, chapters, &scanned, &by_name, options) {
+                Ok(r) => r,
+                Err((p, s)) => {
+                    found.push(problem(p, s));
+                    continue;
+                }
+            };
+            let target = &chapters[resolved.chapter];
+            let fragment = resolved
+                .heading
+                .map(|h| scanned[resolved.chapter].page.headings[h].id.as_str());
+            let url = relative_url(&chapter.path, &target.path, fragment);
+            edits.push(Edit {
+                range: link.range.clone(),
+                replacement: format!("[{}]({url})", link.text),
+            });
+            if resolved.chapter != ci {
+                backlinks[resolved.chapter].insert((ci, here.under[li]));
+            }
+        }
+
+        for error in &here.citations.errors {
+            found.push(citation_diagnostic(&file, error));
+        }
+        found.sort_by_key(|d| d.line);
+        diagnostics.extend(found);
+
+        let edits = non_overlapping(edits);
+        out.push(splice(&chapter.content, &edits).0);
+    }
+
+    for (ci, entries) in backlinks.iter().enumerate() {
+        if entries.is_empty() {
+            continue;
+        }
+        let sources = backlink_sources(entries, chapters, &scanned);
+        let anchor = backlinks::anchor(&scanned[ci].page.all);
+        let mut text = std::mem::take(&mut out[ci]);
+        let end_of_chapter = text.len();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let base = text.len();
+        text.push_str(&backlinks::render(&chapters[ci].path, &anchor, &sources));
+        let appended = ids::headings(&text, md)
+            .iter()
+            .any(|h| h.explicit_id && h.id == anchor && h.range.start >= base);
+        if appended {
+            out[ci] = text;
+        } else {
+            text.truncate(end_of_chapter);
+            out[ci] = text;
+            let chapter = &chapters[ci];
+            diagnostics.push(Diagnostic {
+                file: options
+                    .source_dir
+                    .join(chapter.source_path.as_ref().unwrap_or(&chapter.path)),
+                line: crate::markdown::LineIndex::new(&chapter.content).line(chapter.content.len()),
+                target: format!("## {}", backlinks::TITLE),
+                problem: Problem::BacklinksNotAppended,
+                suggestion: None,
+            });
+        }
+    }
+
+    Output {
+        chapters: out,
+        diagnostics,
+    }
+}
+
+/// Scans one chapter and computes the ids of its rewritten form.
+fn scan(chapter: &Chapter, options: &Options) -> Scanned {
+    let md = &options.markdown;
+    let text = &chapter.content;
+    let links = wikilink::find(text, md);
+    let (citations, citation_edits) = citation::scan(text, md);
+
+    // Ids depend only on link text, never on destinations, so the chapter is
+    // rewritten with a placeholder destination to learn them before any
+    // link is resolved.
+    let mut edits: Vec<(Edit, Option<usize>)> = links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.embed)
+        .map(|(i, l)| {
+            let edit = Edit {
+                range: l.range.clone(),
+                replacement: format!("[{}](#)", l.text),
+            };
+            (edit, Some(i))
+        })
+        .chain(citation_edits.iter().cloned().map(|e| (e, None)))
+        .collect();
+    edits.sort_by_key(|(e, _)| (e.range.start, e.range.end));
+    let mut kept: Vec<(Edit, Option<usize>)> = Vec::with_capacity(edits.len());
+    for (edit, link) in edits {
+        if kept
+            .last()
+            .is_none_or(|(prev, _)| prev.range.end <= edit.range.start)
+        {
+            kept.push((edit, link));
+        }
+    }
+    let plain: Vec<Edit> = kept.iter().map(|(e, _)| e.clone()).collect();
+    let (rewritten, starts) = splice(text, &plain);
+    let page = ids::page_ids(&rewritten, md);
+
+    let mut under = vec![None; links.len()];
+    for ((_, link), start) in kept.iter().zip(&starts) {
+        if let Some(i) = link {
+            under[*i] = page.headings.iter().rposition(|h| h.range.start <= *start);
+        }
+    }
+
+    Scanned {
+        links,
+        citations,
+        citation_edits,
+        page,
+        under,
+    }
+}
+
+type Failure = (Problem, Option<String>);
+
+fn resolve(
+    link: &WikiLink,
+    from: usize,
+    chapters: &[Chapter],
+    scanned: &[Scanned],
+    by_name: &HashMap<String, Vec<usize>>,
+    options: &Options,
+) -> Result<Resolved, Failure> {
+    let chapter = match &link.target.page {
+        // `[[#]]`, `[[ ]]`: names nothing.
+        None if link.target.headings.is_empty() => return Err((Problem::MissingPage, None)),
+        None => from,
+        Some(name) => match by_name.get(name).map(Vec::as_slice) {
+            Some([one]) => *one,
+            Some(_) => return Err((Problem::AmbiguousPage, None)),
+            None => {
+                let names = chapters.iter().map(|c| c.name.trim());
+                let suggestion = closest(name, names).map(|n| format!("[[{n}]]"));
+                return Err((Problem::MissingPage, suggestion));
+            }
+        },
+    };
+    if link.target.headings.is_empty() {
+        return Ok(Resolved {
+            chapter,
+            heading: None,
+        });
+    }
+    let headings = &scanned[chapter].page.headings;
+    match wikilink::resolve_heading(headings, &link.target.headings, &options.markdown) {
+        Some(h) => Ok(Resolved {
+            chapter,
+            heading: Some(h),
+        }),
+        None => {
+            let wanted = link
+                .target
+                .headings
+                .last()
+                .map(String::as_str)
+                .unwrap_or("");
+            let key = heading_key(wanted, &options.markdown);
+            let texts: Vec<String> = headings
+                .iter()
+                .map(|h| collapse_whitespace(&h.text))
+                .collect();
+            let suggestion = closest(&key, texts.iter().map(String::as_str)).map(|h| {
+                let page = link.target.page.as_deref().unwrap_or("");
+                format!("[[{page}#{h}]]")
+            });
+            Err((Problem::MissingHeading, suggestion))
+        }
+    }
+}
+
+/// The most similar candidate (case-insensitive Damerau–Levenshtein
+/// similarity); the first one wins ties.
+fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = wanted.to_lowercase();
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase());
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn citation_diagnostic(file: &std::path::Path, error: &citation::CitationError) -> Diagnostic {
+    let (problem, suggestion) = match &error.problem {
+        CitationProblem::UnknownFile { file, suggestion } => (
+            Problem::UnknownZigFile,
+            Some(format!(
+                "`{}`",
+                error.text.replacen(file.as_str(), suggestion, 1)
+            )),
+        ),
+        CitationProblem::MalformedRange => (Problem::MalformedRange, None),
+        CitationProblem::ReversedRange { first, last } => (
+            Problem::ReversedRange,
+            Some(format!(
+                "`{}`",
+                error
+                    .text
+                    .replacen(&format!("{first}-{last}"), &format!("{last}-{first}"), 1)
+            )),
+        ),
+    };
+    Diagnostic {
+        file: file.to_path_buf(),
+        line: error.line,
+        target: format!("`{}`", error.text),
+        problem,
+        suggestion,
+    }
+}
+
+/// Sorted edits with any edit that overlaps an earlier one dropped, so that
+/// [`splice`]'s contract holds whatever the scanners found.
+fn non_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        if kept
+            .last()
+            .is_none_or(|prev| prev.range.end <= edit.range.start)
+        {
+            kept.push(edit);
+        }
+    }
+    kept
+}
+
+fn backlink_sources<'a>(
+    entries: &BTreeSet<(usize, Option<usize>)>,
+    chapters: &'a [Chapter],
+    scanned: &'a [Scanned],
+) -> Vec<Source<'a>> {
+    let mut sources: Vec<Source<'a>> = Vec::new();
+    for &(from, heading) in entries {
+        let chapter = &chapters[from];
+        if sources
+            .last()
+            .is_none_or(|s| s.path != chapter.path.as_path())
+        {
+            sources.push(Source {
+                path: &chapter.path,
+                name: &chapter.name,
+                headings: Vec::new(),
+            });
+        }
+        let Some(h) = heading.map(|h| &scanned[from].page.headings[h]) else {
+            continue;
+        };
+        let is_title =
+            h.level == 1 && collapse_whitespace(&h.text) == collapse_whitespace(&chapter.name);
+        if !is_title && let Some(last) = sources.last_mut() {
+            last.headings.push((h.id.as_str(), h.text.as_str()));
+        }
+    }
+    sources
+}
