@@ -3,6 +3,7 @@
 
 use std::ffi::OsStr;
 use std::fmt;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::workspace;
@@ -48,7 +49,13 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 
 /// How a command looks on a shell line, for messages.
 pub fn shell_line(command: &Command) -> String {
-    let mut line = command.get_program().to_string_lossy().into_owned();
+    // `cargo` rather than the full path of the toolchain's cargo.
+    let program = Path::new(command.get_program());
+    let mut line = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
     for arg in command.get_args() {
         line.push(' ');
         line.push_str(&arg.to_string_lossy());

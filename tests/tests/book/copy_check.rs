@@ -256,6 +256,7 @@ impl SnippetCrate {
             .expect("failed to run cargo build for the snippets");
 
         let mut errors: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut rebuilt = 0;
         for line in String::from_utf8_lossy(&out.stdout).lines() {
             let Ok(message) = serde_json::from_str::<Value>(line) else {
                 continue;
@@ -267,6 +268,7 @@ impl SnippetCrate {
             match message["reason"].as_str() {
                 Some("compiler-artifact") => {
                     if let Some(exe) = message["executable"].as_str() {
+                        rebuilt += usize::from(message["fresh"] == Value::Bool(false));
                         executables.insert(name, PathBuf::from(exe));
                     }
                 }
@@ -280,6 +282,12 @@ impl SnippetCrate {
             }
         }
 
+        // Shown with `--nocapture`: how much of the work was incremental.
+        eprintln!(
+            "copy check ({}): {} snippet binaries, {rebuilt} rebuilt",
+            self.dir.display(),
+            by_name.len()
+        );
         for (name, group) in by_name {
             if executables.contains_key(name) {
                 continue;
