@@ -67,6 +67,7 @@ pub mod http;
 mod limit;
 mod sink;
 mod sinks;
+pub mod tar;
 pub mod vectored;
 mod writer;
 

@@ -1,0 +1,28 @@
+//! Writing tar archives through the writer interface: Zig's
+//! `std.tar.Writer` (`tar/Writer.zig`), with POSIX (pax) extended headers
+//! for what the ustar format cannot hold.
+//!
+//! Every entry is a 512-byte ustar header written with `write_all`, the
+//! contents, and zero padding to the next 512-byte boundary written with
+//! `splat_byte_all(0, n)`: a padding of up to 511 bytes is one splat, which
+//! a buffered writer fills in place (`tar/Writer.zig:139-150`). The archive
+//! ends with two zero blocks ([`TarWriter::finish`]).
+//!
+//! Where ustar's fields are too small the entry is preceded by a pax
+//! extended header (typeflag `x`, POSIX.1-2001) carrying the real value:
+//! `path` for names that do not fit the 100-byte name and 155-byte prefix
+//! fields, `linkpath` for link targets over 100 bytes, `size` and `mtime`
+//! past eleven octal digits. Zig 0.15.1 uses GNU `L`/`K` headers for long
+//! names instead and has no fallback for large sizes.
+
+mod error;
+mod header;
+mod pax;
+mod writer;
+
+pub use error::{TarError, TarErrorKind};
+pub use header::{BLOCK_SIZE, EntryType};
+pub use writer::{Options, TarWriter};
+
+#[cfg(test)]
+mod tests;
