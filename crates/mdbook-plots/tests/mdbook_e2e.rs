@@ -30,10 +30,7 @@ fn mdbook() -> PathBuf {
 /// project's book.toml configures the preprocessor (but with the built
 /// binary as the command).
 fn book(name: &str, chapter: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!(
-        "mdbook-plots-e2e-{}-{name}",
-        std::process::id()
-    ));
+    let root = std::env::temp_dir().join(format!("mdbook-plots-e2e-{}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     fs::create_dir_all(root.join("book")).unwrap();
     let toml = format!(
@@ -42,7 +39,11 @@ fn book(name: &str, chapter: &str) -> PathBuf {
         env!("CARGO_BIN_EXE_mdbook-plots")
     );
     fs::write(root.join("book.toml"), toml).unwrap();
-    fs::write(root.join("book/SUMMARY.md"), "# Summary\n\n- [Page](page.md)\n").unwrap();
+    fs::write(
+        root.join("book/SUMMARY.md"),
+        "# Summary\n\n- [Page](page.md)\n",
+    )
+    .unwrap();
     fs::write(root.join("book/page.md"), chapter).unwrap();
     root
 }
