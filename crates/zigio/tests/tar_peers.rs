@@ -454,10 +454,10 @@ fn listing_and_sizes_match_a_byte_count() {
                 .rmatch_indices('/')
                 .any(|(i, _)| p.len() - i - 1 <= 100);
         let mut records = if fits { 0 } else { record("path", &p) };
-        if let Kind::Symlink(t) = &e.kind {
-            if t.len() > 100 {
-                records += record("linkpath", t);
-            }
+        if let Kind::Symlink(t) = &e.kind
+            && t.len() > 100
+        {
+            records += record("linkpath", t);
         }
         let pax = if records == 0 {
             0
