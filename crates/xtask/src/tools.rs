@@ -30,12 +30,25 @@ const TOOLS: &[Tool] = &[
 /// never committed (see .gitignore).
 const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
 
-/// Installs what is missing and generates mermaid's files.
+/// Installs what is missing, generates mermaid's files and builds the
+/// book's own preprocessor.
 pub fn setup() -> Result {
     for tool in TOOLS {
         ensure_installed(tool)?;
     }
-    generate_mermaid_files()
+    generate_mermaid_files()?;
+    build_preprocessor()
+}
+
+/// Builds `mdbook-vault` the way `book.toml` runs it (`cargo run --package
+/// mdbook-vault`, same package selection and so the same features), so that
+/// the first `mdbook build` or `serve` does not sit silent while cargo
+/// compiles it under `--quiet`.
+fn build_preprocessor() -> Result {
+    cmd::run(
+        "build the mdbook-vault preprocessor",
+        cmd::command(workspace::cargo()).args(["build", "--package", "mdbook-vault"]),
+    )
 }
 
 /// The version a `--version` line reports: its last word, without a `v`
