@@ -63,8 +63,11 @@
 
 mod buffer;
 mod error;
+#[cfg(all(feature = "os", unix))]
+pub mod fs;
 pub mod http;
 mod limit;
+pub mod reader;
 mod sink;
 mod sinks;
 pub mod tar;
@@ -74,6 +77,10 @@ mod writer;
 pub use buffer::Buffer;
 pub use error::WriteFailed;
 pub use limit::Limit;
-pub use sink::{Sink, default_flush, default_rebase};
+pub use reader::{
+    DynReader, EndOfStream, ReadBuffer, ReadError, ReadFailed, Reader, Source, StreamError,
+    TransferError,
+};
+pub use sink::{SendFileError, Sink, default_flush, default_rebase};
 pub use sinks::*;
 pub use writer::{DynWriter, Endian, Int, Writer, count_splat};

@@ -2,6 +2,7 @@
 //! (`Writer.zig:18-87`).
 
 use crate::{Buffer, WriteFailed};
+use core::fmt;
 
 /// What a writer does when bytes do not fit in its buffer: the Rust
 /// counterpart of Zig's `Writer.VTable`.
@@ -63,6 +64,87 @@ pub trait Sink {
         capacity: usize,
     ) -> Result<(), WriteFailed> {
         default_rebase(self, buf, preserve, capacity)
+    }
+
+    /// Sends the buffered bytes, then at most `limit` bytes of `file` from
+    /// its position, returning the number of **file** bytes sent: Zig's
+    /// `VTable.sendFile` (`Writer.zig:46-68`).
+    ///
+    /// Contract:
+    /// - `file` has no reader-buffered bytes. [`Writer::send_file`] and the
+    ///   other entry points send a reader's buffered bytes with `write`
+    ///   first, as `Reader.stream` does (`Reader.zig:171-182`); so an
+    ///   implementation reads from `file.pos()` and cannot skip or repeat
+    ///   bytes a reader had already taken from the file (Zig 0.15.1's
+    ///   implementations had to, and two of them got it wrong).
+    /// - The result counts file bytes only; buffered bytes are accounted
+    ///   through `buf` (usually `consume`). The file position advances by
+    ///   exactly the result.
+    /// - `Ok(0)` is not end of stream. `Err(EndOfStream)` is: the file has no
+    ///   more bytes.
+    /// - `Err(Unimplemented)` means "no better way than the caller's own
+    ///   read loop" ([`Writer::send_file_reading`]); nothing was sent.
+    ///
+    /// Default: `Err(Unimplemented)`, Zig's `unimplementedSendFile`
+    /// (`Writer.zig:2318-2325`).
+    ///
+    /// [`Writer::send_file`]: crate::Writer::send_file
+    /// [`Writer::send_file_reading`]: crate::Writer::send_file_reading
+    #[cfg(all(feature = "os", unix))]
+    fn send_file(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        file: &mut crate::fs::FileSource<'_>,
+        limit: crate::Limit,
+    ) -> Result<usize, SendFileError> {
+        let _ = (buf, file, limit);
+        Err(SendFileError::Unimplemented)
+    }
+}
+
+/// Why [`Sink::send_file`] sent nothing: Zig's `Writer.FileError`
+/// (`Writer.zig:110-120`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SendFileError {
+    /// Reading the file failed; the file reader keeps the cause.
+    ReadFailed,
+    /// Writing failed; the writer's sink keeps the cause.
+    WriteFailed,
+    /// The file has no more bytes.
+    EndOfStream,
+    /// The sink has no way better than a read loop: use
+    /// `Writer::send_file_reading`.
+    Unimplemented,
+}
+
+impl fmt::Display for SendFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SendFileError::ReadFailed => "read failed",
+            SendFileError::WriteFailed => "write failed",
+            SendFileError::EndOfStream => "end of stream",
+            SendFileError::Unimplemented => "send_file is not implemented by this writer",
+        })
+    }
+}
+
+impl std::error::Error for SendFileError {}
+
+impl From<WriteFailed> for SendFileError {
+    fn from(_: WriteFailed) -> SendFileError {
+        SendFileError::WriteFailed
+    }
+}
+
+impl From<SendFileError> for std::io::Error {
+    fn from(e: SendFileError) -> std::io::Error {
+        match e {
+            SendFileError::EndOfStream => {
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, e)
+            }
+            SendFileError::Unimplemented => std::io::Error::new(std::io::ErrorKind::Unsupported, e),
+            _ => std::io::Error::other(e),
+        }
     }
 }
 

@@ -1,0 +1,266 @@
+//! [`FileSink`]: Zig's `File.Writer` (`fs/File.zig:1551-2098`), the sink of
+//! [`Writer::file`](crate::Writer::file).
+
+use super::{EndError, Handle, Mode, SeekError, WriterSeekError};
+use crate::vectored::{MAX_IOVECS, SPLAT_BLOCK, gather};
+use crate::{Buffer, Sink, WriteFailed, Writer};
+use rustix::io::Errno;
+use std::io::{self, IoSlice};
+
+/// A sink that drains into a file descriptor (a regular file, a pipe, a
+/// socket, a terminal, `/dev/null`): Zig's `File.Writer`.
+///
+/// Every drain is **one** vectored system call carrying the buffered bytes,
+/// the data slices and the splat (at most 16 slices, see
+/// [`gather`]): `pwritev` at the tracked position in positional mode,
+/// `writev` in streaming mode. A short write is accounted exactly: the
+/// bytes written leave the buffer (`consume`), the rest stays buffered or
+/// unsent, and the caller's loop (`write_all`) sends them later. `EINTR` is
+/// retried. A positional writer on a descriptor that cannot seek (`ESPIPE`:
+/// pipes, sockets, terminals) switches to streaming and writes in the same
+/// drain.
+///
+/// The interface reports only [`WriteFailed`]; the OS error behind it is
+/// kept in [`err`](FileSink::err), like Zig's `File.Writer.err`: `EPIPE`,
+/// `ENOSPC`, `EAGAIN` (a non-blocking descriptor that is full), ...
+///
+/// [`Sink::send_file`] uses `sendfile` (streaming writer) or
+/// `copy_file_range` (positional writer, or when `sendfile` cannot)
+/// where the kernel can, and otherwise reports `Unimplemented` so that the
+/// caller falls back to reading and writing.
+#[derive(Debug)]
+pub struct FileSink<'f> {
+    pub(super) handle: Handle<'f>,
+    /// The OS error behind the last `WriteFailed`, if any (Zig's `err`).
+    pub err: Option<io::Error>,
+    mode: Mode,
+    pub(super) pos: u64,
+    pub(super) sendfile_err: Option<Errno>,
+    pub(super) copy_file_range_err: Option<Errno>,
+    seek_err: Option<SeekError>,
+}
+
+impl<'f> FileSink<'f> {
+    /// A sink in the given mode, at position 0.
+    pub fn new(handle: impl Into<Handle<'f>>, mode: Mode) -> Self {
+        FileSink {
+            handle: handle.into(),
+            err: None,
+            mode,
+            pos: 0,
+            sendfile_err: None,
+            copy_file_range_err: None,
+            seek_err: None,
+        }
+    }
+
+    /// The descriptor.
+    pub fn handle(&self) -> &Handle<'f> {
+        &self.handle
+    }
+
+    /// How bytes are written.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Chooses how bytes are written from now on (a `_reading` mode avoids
+    /// `sendfile` and `copy_file_range`).
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+    }
+
+    /// The true position: bytes written to the descriptor so far, plus the
+    /// start position. Buffered bytes are not included
+    /// ([`Writer::logical_pos`] includes them).
+    pub fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    /// The error that disabled `sendfile` for this sink, if any (Zig's
+    /// `sendfile_err`, kept so the call is not tried again).
+    pub fn sendfile_err(&self) -> Option<io::Error> {
+        self.sendfile_err.map(io::Error::from)
+    }
+
+    /// The error that disabled `copy_file_range` for this sink, if any
+    /// (Zig's `copy_file_range_err`).
+    pub fn copy_file_range_err(&self) -> Option<io::Error> {
+        self.copy_file_range_err.map(io::Error::from)
+    }
+
+    /// The kept error of a failed seek, if any.
+    pub fn seek_err(&self) -> Option<SeekError> {
+        self.seek_err
+    }
+
+    /// One `pwritev` (positional) or `writev` (streaming) of `iov`, non-empty
+    /// in total. Returns the number of bytes written, at least 1, after
+    /// adding them to `pos`.
+    pub(super) fn write_vectored(&mut self, iov: &[IoSlice<'_>]) -> Result<usize, WriteFailed> {
+        loop {
+            let result = match self.mode {
+                Mode::Positional | Mode::PositionalReading => {
+                    rustix::io::pwritev(&self.handle, iov, self.pos)
+                }
+                Mode::Streaming | Mode::StreamingReading => rustix::io::writev(&self.handle, iov),
+                Mode::Failure => return Err(WriteFailed),
+            };
+            match result {
+                // Zig would return `consume(0)` and let `write_all` spin; a
+                // descriptor that takes nothing is an error.
+                Ok(0) => return Err(self.fail(io::ErrorKind::WriteZero.into())),
+                Ok(n) => {
+                    self.pos += n as u64;
+                    return Ok(n);
+                }
+                Err(Errno::INTR) => continue,
+                Err(Errno::SPIPE) if self.mode.is_positional() => {
+                    // Zig returns 0 here and lets the caller's loop retry;
+                    // retrying at once saves the caller a round.
+                    self.fall_back_to_streaming()?;
+                }
+                Err(e) => return Err(self.fail(e.into())),
+            }
+        }
+    }
+
+    /// The `error.Unseekable` branch of Zig's positional drain
+    /// (`fs/File.zig:1755-1766`): become streaming and, if bytes were written
+    /// positionally before, move the descriptor's offset there.
+    fn fall_back_to_streaming(&mut self) -> Result<(), WriteFailed> {
+        self.mode = self.mode.to_streaming();
+        let pos = self.pos;
+        if pos != 0 {
+            if let Err(e) = rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Start(pos)) {
+                self.seek_err = Some(SeekError::Os(e.raw_os_error()));
+                self.mode = Mode::Failure;
+                return Err(self.fail(e.into()));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn fail(&mut self, e: io::Error) -> WriteFailed {
+        self.err = Some(e);
+        WriteFailed
+    }
+}
+
+impl Sink for FileSink<'_> {
+    /// Zig's `File.Writer.drain` (`fs/File.zig:1630-1777`, POSIX path): one
+    /// vectored call of the buffered bytes, `data` and the splat, then
+    /// `consume` of what the OS took.
+    fn drain(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        data: &[&[u8]],
+        splat: usize,
+    ) -> Result<usize, WriteFailed> {
+        let mut block = [0u8; SPLAT_BLOCK];
+        let mut iov = [IoSlice::new(&[]); MAX_IOVECS];
+        let count = gather(&mut iov, buf.buffered(), data, splat, &mut block);
+        if count == 0 {
+            return Ok(0);
+        }
+        let written = self.write_vectored(&iov[..count])?;
+        Ok(buf.consume(written))
+    }
+
+    fn send_file(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        file: &mut super::FileSource<'_>,
+        limit: crate::Limit,
+    ) -> Result<usize, crate::SendFileError> {
+        super::send_file::send_file(self, buf, file, limit)
+    }
+}
+
+impl<'a, 'f> Writer<'a, FileSink<'f>> {
+    /// A positional file writer (Zig's `File.writer`): `pwritev` at a tracked
+    /// position from 0, which leaves the descriptor's offset alone. On a
+    /// descriptor that cannot seek it switches to streaming by itself
+    /// (after one failed `pwritev`).
+    ///
+    /// For stdout or stderr use [`file_streaming`](Self::file_streaming):
+    /// redirected to a regular file, a positional writer would write at
+    /// offset 0 over what is there.
+    pub fn file(handle: impl Into<Handle<'f>>, buffer: impl Into<Buffer<'a>>) -> Self {
+        Writer::new(buffer, FileSink::new(handle, Mode::Positional))
+    }
+
+    /// A streaming file writer (Zig's `File.writerStreaming`): `writev` at
+    /// the descriptor's offset. For pipes, sockets, terminals, stdout.
+    pub fn file_streaming(handle: impl Into<Handle<'f>>, buffer: impl Into<Buffer<'a>>) -> Self {
+        Writer::new(buffer, FileSink::new(handle, Mode::Streaming))
+    }
+
+    /// The position of the next byte written: the sink's position plus the
+    /// buffered bytes.
+    pub fn logical_pos(&self) -> u64 {
+        self.sink.pos() + self.end() as u64
+    }
+
+    /// Flushes, then moves the position to `offset` (Zig's
+    /// `File.Writer.seekTo`, `fs/File.zig:2056-2071`). Positional: sets the
+    /// position. Streaming: `lseek`.
+    ///
+    /// Zig 0.15.1 does not flush first, so bytes buffered before the seek
+    /// land at the new position (ziglang/zig#25080); here they land where
+    /// they were written.
+    ///
+    /// # Errors
+    /// [`WriterSeekError::WriteFailed`] if the flush failed (the cause is in
+    /// `sink.err`), [`WriterSeekError::Seek`] if the seek failed.
+    pub fn seek_to(&mut self, offset: u64) -> Result<(), WriterSeekError> {
+        self.flush().map_err(|_| WriterSeekError::WriteFailed)?;
+        let sink = &mut self.sink;
+        match sink.mode {
+            Mode::Positional | Mode::PositionalReading => {
+                sink.pos = offset;
+                Ok(())
+            }
+            Mode::Streaming | Mode::StreamingReading => {
+                if let Some(e) = sink.seek_err {
+                    return Err(WriterSeekError::Seek(e));
+                }
+                match rustix::fs::seek(&sink.handle, rustix::fs::SeekFrom::Start(offset)) {
+                    Ok(_) => {
+                        sink.pos = offset;
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let e = SeekError::Os(e.raw_os_error());
+                        sink.seek_err = Some(e);
+                        Err(WriterSeekError::Seek(e))
+                    }
+                }
+            }
+            Mode::Failure => Err(WriterSeekError::Seek(
+                sink.seek_err.unwrap_or(SeekError::ReadFailed),
+            )),
+        }
+    }
+
+    /// Flushes, then in positional modes truncates the file at the position
+    /// (Zig's `File.Writer.end`, `fs/File.zig:2075-2097`, renamed because
+    /// [`Writer::end`] is Zig's `end` field, the buffered count): what was there
+    /// beyond the written bytes is removed. A descriptor that cannot be
+    /// resized (`EINVAL`: `/dev/null`, a pipe) is left as it is; streaming
+    /// writers only flush.
+    ///
+    /// # Errors
+    /// [`EndError::WriteFailed`] if the flush failed (the cause is in
+    /// `sink.err`), [`EndError::SetLen`] if `ftruncate` failed.
+    pub fn finish(&mut self) -> Result<(), EndError> {
+        self.flush()?;
+        if self.sink.mode.is_positional() {
+            match rustix::fs::ftruncate(&self.sink.handle, self.sink.pos) {
+                Ok(()) | Err(Errno::INVAL) => {}
+                Err(e) => return Err(EndError::SetLen(e.into())),
+            }
+        }
+        Ok(())
+    }
+}

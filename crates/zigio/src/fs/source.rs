@@ -1,0 +1,526 @@
+//! [`FileSource`]: the state of Zig's `File.Reader` that is not the
+//! interface (`fs/File.zig:1109-1549`), and the source behind
+//! [`Reader::file`](crate::Reader::file).
+
+use super::{Handle, Mode, SeekError, SizeError};
+use crate::reader::{
+    MAX_READ_VECS, ReadBuffer, ReadError, Reader, Source, StreamError, finish_vectored_read,
+    read_into_writer, writable_vectors,
+};
+use crate::{DynWriter, Limit, SendFileError};
+use rustix::io::Errno;
+use std::io::{self, IoSliceMut};
+
+/// A file reader's own state: descriptor, [`Mode`], the true position, the
+/// size if known, and the errors it keeps (Zig's `File.Reader` without its
+/// `interface`).
+///
+/// `pos` is where the next read from the descriptor starts. Bytes a reader
+/// has buffered come before it: the position the reader's user sees is
+/// `pos - buffered_len` ([`Reader::logical_pos`]).
+///
+/// It is the [`Source`] of a [`FileReader`](super::FileReader), and what a
+/// [`Sink::send_file`](crate::Sink::send_file) receives: an implementation
+/// reads from `pos()` on and advances it by what it sends.
+#[derive(Debug)]
+pub struct FileSource<'f> {
+    handle: Handle<'f>,
+    /// The OS error behind the last `ReadFailed`, if any (Zig's `err`).
+    pub err: Option<io::Error>,
+    mode: Mode,
+    pos: u64,
+    size: Option<u64>,
+    size_err: Option<SizeError>,
+    seek_err: Option<SeekError>,
+}
+
+/// Size of the stack block that a streaming discard reads into when the
+/// reader has no buffer to lend.
+const TRASH_LEN: usize = 512;
+
+impl<'f> FileSource<'f> {
+    /// A positional source (`pread` at a tracked position, starting at 0),
+    /// Zig's `File.Reader.init`. It switches to streaming by itself if the
+    /// descriptor cannot seek.
+    pub fn new(handle: impl Into<Handle<'f>>) -> Self {
+        FileSource {
+            handle: handle.into(),
+            err: None,
+            mode: Mode::Positional,
+            pos: 0,
+            size: None,
+            size_err: None,
+            seek_err: None,
+        }
+    }
+
+    /// A positional source whose size is already known (`initSize`): no
+    /// `fstat` needed.
+    pub fn with_size(handle: impl Into<Handle<'f>>, size: Option<u64>) -> Self {
+        FileSource {
+            size,
+            ..FileSource::new(handle)
+        }
+    }
+
+    /// A streaming source (`read` at the descriptor's offset), Zig's
+    /// `initStreaming`: for pipes, sockets and terminals, where positional
+    /// reads would fail once. Like Zig, it never tries `lseek` or `fstat`:
+    /// skipping reads and discards.
+    pub fn streaming(handle: impl Into<Handle<'f>>) -> Self {
+        FileSource {
+            mode: Mode::Streaming,
+            seek_err: Some(SeekError::Os(Errno::SPIPE.raw_os_error())),
+            size_err: Some(SizeError::NotAFile),
+            ..FileSource::new(handle)
+        }
+    }
+
+    /// The descriptor.
+    pub fn handle(&self) -> &Handle<'f> {
+        &self.handle
+    }
+
+    /// How bytes are read.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Chooses how bytes are read from now on (for example a `_reading`
+    /// mode to avoid `sendfile`).
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+    }
+
+    /// The true position: where the next read from the descriptor starts.
+    pub fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    /// The size, if already known (given, from `fstat`, or recorded at end
+    /// of stream).
+    pub fn known_size(&self) -> Option<u64> {
+        self.size
+    }
+
+    /// The size of the file, from `fstat` the first time (Zig's `getSize`,
+    /// `fs/File.zig:1210-1240`). A descriptor that is not a regular file
+    /// switches the source to streaming and reports
+    /// [`SizeError::NotAFile`]. Errors are kept and returned again.
+    ///
+    /// # Errors
+    /// `NotAFile`, or the OS error of `fstat`.
+    pub fn size(&mut self) -> Result<u64, SizeError> {
+        if let Some(size) = self.size {
+            return Ok(size);
+        }
+        if let Some(e) = self.size_err {
+            return Err(e);
+        }
+        match rustix::fs::fstat(&self.handle) {
+            Ok(st) if rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile => {
+                let size = st.st_size as u64;
+                self.size = Some(size);
+                Ok(size)
+            }
+            Ok(_) => {
+                self.mode = self.mode.to_streaming();
+                self.size_err = Some(SizeError::NotAFile);
+                Err(SizeError::NotAFile)
+            }
+            Err(e) => {
+                let e = SizeError::Os(e.raw_os_error());
+                self.size_err = Some(e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the true position is at a known end (Zig's `atEnd`). Bytes a
+    /// reader buffered are not counted: see [`Reader::at_end`].
+    pub fn at_end(&self) -> bool {
+        self.size.is_some_and(|size| self.pos >= size)
+    }
+
+    /// Records `n` bytes taken from the file by another call than this
+    /// source's own reads (`sendfile`, `copy_file_range`).
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.pos += n as u64;
+    }
+
+    /// Records that the file ends at the true position.
+    pub(crate) fn record_end(&mut self) {
+        self.size = Some(self.pos);
+    }
+
+    /// The kept error of the last failed seek, if any: once set, forward
+    /// seeks read and drop bytes instead of calling `lseek`.
+    pub fn seek_err(&self) -> Option<SeekError> {
+        self.seek_err
+    }
+
+    /// One read into `dest` at the true position, in the current mode
+    /// (Zig's `read`, `fs/File.zig:1519-1525`). Returns at least one byte,
+    /// or 0 when the mode just fell back from positional to streaming.
+    ///
+    /// # Errors
+    /// `EndOfStream` (the size is then recorded), or `ReadFailed` with the
+    /// cause in [`err`](Self::err). An empty `dest` reads nothing and
+    /// returns `Ok(0)`.
+    pub fn read(&mut self, dest: &mut [u8]) -> Result<usize, ReadError> {
+        if dest.is_empty() {
+            return Ok(0);
+        }
+        self.read_vectored(&mut [IoSliceMut::new(dest)])
+    }
+
+    /// One `preadv` or `readv` into `iov` (non-empty in total), with the
+    /// bookkeeping of Zig's `readPositional`/`readStreaming`: `EINTR`
+    /// retried, `ESPIPE` switching to streaming (returning 0), 0 bytes
+    /// meaning end of stream.
+    fn read_vectored(&mut self, iov: &mut [IoSliceMut<'_>]) -> Result<usize, ReadError> {
+        loop {
+            let result = match self.mode {
+                Mode::Positional | Mode::PositionalReading => {
+                    rustix::io::preadv(&self.handle, iov, self.pos)
+                }
+                Mode::Streaming | Mode::StreamingReading => rustix::io::readv(&self.handle, iov),
+                Mode::Failure => return Err(ReadError::ReadFailed),
+            };
+            match result {
+                Ok(0) => {
+                    self.size = Some(self.pos);
+                    return Err(ReadError::EndOfStream);
+                }
+                Ok(n) => {
+                    self.pos += n as u64;
+                    return Ok(n);
+                }
+                Err(Errno::INTR) => continue,
+                Err(Errno::SPIPE) if self.mode.is_positional() => {
+                    self.fall_back_to_streaming()?;
+                    return Ok(0);
+                }
+                Err(e) => {
+                    self.err = Some(e.into());
+                    return Err(ReadError::ReadFailed);
+                }
+            }
+        }
+    }
+
+    /// The `error.Unseekable` branch of Zig's positional reads
+    /// (`fs/File.zig:1484-1495`): become streaming and, if bytes were
+    /// already read positionally, skip them on the stream.
+    pub(crate) fn fall_back_to_streaming(&mut self) -> Result<(), ReadError> {
+        self.mode = self.mode.to_streaming();
+        let pos = self.pos;
+        if pos != 0 {
+            self.pos = 0;
+            if self.seek_forward(pos).is_err() {
+                self.mode = Mode::Failure;
+                return Err(ReadError::ReadFailed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the true position to `offset`, ignoring any bytes a reader
+    /// buffered (Zig's `seekTo` without the buffer adjustment).
+    ///
+    /// Meant for code that holds only the source, such as a
+    /// [`Sink::send_file`](crate::Sink::send_file) implementation, where no
+    /// bytes are buffered; a reader's own [`Reader::seek_to`] also keeps
+    /// its buffer consistent. Positional: sets the position. Streaming:
+    /// `lseek`, or, forward on a descriptor that cannot seek, reads and
+    /// drops the bytes.
+    ///
+    /// # Errors
+    /// The kept [`SeekError`]; in `Failure` mode, the error that caused it.
+    pub fn seek_to(&mut self, offset: u64) -> Result<(), SeekError> {
+        match self.mode {
+            Mode::Positional | Mode::PositionalReading => {
+                self.pos = offset;
+                Ok(())
+            }
+            Mode::Streaming | Mode::StreamingReading => {
+                if offset >= self.pos {
+                    return self.seek_forward(offset - self.pos);
+                }
+                if let Some(e) = self.seek_err {
+                    return Err(e);
+                }
+                match rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Start(offset)) {
+                    Ok(_) => {
+                        self.pos = offset;
+                        Ok(())
+                    }
+                    Err(e) => {
+                        let e = SeekError::Os(e.raw_os_error());
+                        self.seek_err = Some(e);
+                        Err(e)
+                    }
+                }
+            }
+            Mode::Failure => Err(self.seek_err.unwrap_or(SeekError::ReadFailed)),
+        }
+    }
+
+    /// `seek_to(pos + offset)`.
+    ///
+    /// # Errors
+    /// `OutOfRange` if the target is negative or overflows; otherwise as
+    /// [`seek_to`](Self::seek_to).
+    pub fn seek_by(&mut self, offset: i64) -> Result<(), SeekError> {
+        let target = self
+            .pos
+            .checked_add_signed(offset)
+            .ok_or(SeekError::OutOfRange)?;
+        self.seek_to(target)
+    }
+
+    /// Streaming forward seek by `n` bytes: `lseek(SEEK_CUR)` unless a seek
+    /// already failed, else read and drop (`fs/File.zig:1250-1270`).
+    fn seek_forward(&mut self, n: u64) -> Result<(), SeekError> {
+        if n == 0 {
+            return Ok(());
+        }
+        if self.seek_err.is_none() {
+            let step = i64::try_from(n).map_err(|_| SeekError::OutOfRange)?;
+            match rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Current(step)) {
+                Ok(_) => {
+                    self.pos += n;
+                    return Ok(());
+                }
+                Err(e) => self.seek_err = Some(SeekError::Os(e.raw_os_error())),
+            }
+        }
+        let mut remaining = n;
+        let mut trash = [0u8; TRASH_LEN];
+        while remaining > 0 {
+            let len = remaining.min(TRASH_LEN as u64) as usize;
+            match self.read_streaming_into(&mut trash[..len]) {
+                Ok(k) => remaining -= k as u64,
+                Err(e) => {
+                    let e = match e {
+                        ReadError::EndOfStream => SeekError::EndOfStream,
+                        ReadError::ReadFailed => SeekError::ReadFailed,
+                    };
+                    self.seek_err = Some(e);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One plain `read` at the descriptor's offset (Zig's `readStreaming`).
+    fn read_streaming_into(&mut self, dest: &mut [u8]) -> Result<usize, ReadError> {
+        loop {
+            match rustix::io::read(&self.handle, &mut *dest) {
+                Ok(0) => {
+                    self.size = Some(self.pos);
+                    return Err(ReadError::EndOfStream);
+                }
+                Ok(n) => {
+                    self.pos += n as u64;
+                    return Ok(n);
+                }
+                Err(Errno::INTR) => continue,
+                Err(e) => {
+                    self.err = Some(e.into());
+                    return Err(ReadError::ReadFailed);
+                }
+            }
+        }
+    }
+}
+
+impl Source for FileSource<'_> {
+    /// Zig's `File.Reader.stream` (`fs/File.zig:1244-1270`): in the plain
+    /// modes, the writer's [`send_file`](crate::Writer::send_file) (which
+    /// falls back to the reading modes for good if the writer cannot);
+    /// in the reading modes, one read into the writer's buffer.
+    fn stream(
+        &mut self,
+        _buf: &mut ReadBuffer<'_>,
+        w: &mut DynWriter<'_>,
+        limit: Limit,
+    ) -> Result<usize, StreamError> {
+        match self.mode {
+            Mode::Positional | Mode::Streaming => match w.send_file(self, limit) {
+                Ok(n) => Ok(n),
+                Err(SendFileError::Unimplemented) => {
+                    self.mode = self.mode.to_reading();
+                    Ok(0)
+                }
+                Err(SendFileError::ReadFailed) => Err(StreamError::ReadFailed),
+                Err(SendFileError::WriteFailed) => Err(StreamError::WriteFailed),
+                Err(SendFileError::EndOfStream) => Err(StreamError::EndOfStream),
+            },
+            Mode::PositionalReading | Mode::StreamingReading => {
+                read_into_writer(w, limit, |dest| self.read(dest))
+            }
+            Mode::Failure => Err(StreamError::ReadFailed),
+        }
+    }
+
+    /// Zig's `File.Reader.readVec` (`fs/File.zig:1272-1375`): one `preadv` or
+    /// `readv` into the caller's slices and the reader's buffer (only the
+    /// buffer if it still holds bytes).
+    fn read_vec(
+        &mut self,
+        buf: &mut ReadBuffer<'_>,
+        data: &mut [&mut [u8]],
+    ) -> Result<usize, ReadError> {
+        if self.mode == Mode::Failure {
+            return Err(ReadError::ReadFailed);
+        }
+        let mut iov: [IoSliceMut<'_>; MAX_READ_VECS] =
+            core::array::from_fn(|_| IoSliceMut::new(&mut []));
+        let (count, data_size) = writable_vectors(buf, data, &mut iov);
+        if count == 0 {
+            return Ok(0);
+        }
+        let n = self.read_vectored(&mut iov[..count])?;
+        Ok(finish_vectored_read(buf, n, data_size))
+    }
+
+    /// Zig's `File.Reader.discard` (`fs/File.zig:1377-1447`): positional
+    /// sources move the position within the known size; streaming ones
+    /// `lseek` forward within it, or read and drop where seeking or the
+    /// size is unavailable.
+    ///
+    /// Unlike Zig 0.15.1, whose positional and seeking branches return 0
+    /// forever at the end of the file (so `discardRemaining` never ends),
+    /// nothing left to skip is `EndOfStream`.
+    fn discard(&mut self, buf: &mut ReadBuffer<'_>, limit: Limit) -> Result<usize, ReadError> {
+        if limit == Limit::NOTHING {
+            return Ok(0);
+        }
+        match self.mode {
+            Mode::Positional | Mode::PositionalReading => {
+                let Ok(size) = self.size() else {
+                    self.mode = self.mode.to_streaming();
+                    return Ok(0);
+                };
+                let delta = limit.min_int64(size.saturating_sub(self.pos));
+                if delta == 0 {
+                    return Err(ReadError::EndOfStream);
+                }
+                self.pos += delta as u64;
+                Ok(delta)
+            }
+            Mode::Streaming | Mode::StreamingReading => {
+                if self.size_err.is_some() || self.seek_err.is_some() {
+                    // Read and drop, into the reader's (empty) buffer if it
+                    // has one.
+                    buf.clear();
+                    let room = buf.unused_capacity_slice();
+                    let mut trash = [0u8; TRASH_LEN];
+                    let dest = if room.len() > TRASH_LEN {
+                        room
+                    } else {
+                        &mut trash[..]
+                    };
+                    let dest = limit.slice(dest);
+                    return self.read_streaming_into(dest);
+                }
+                let Ok(size) = self.size() else {
+                    return Ok(0);
+                };
+                let n = limit
+                    .min_int64(size.saturating_sub(self.pos))
+                    .min(i64::MAX as usize);
+                if n == 0 {
+                    return Err(ReadError::EndOfStream);
+                }
+                match rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Current(n as i64)) {
+                    Ok(_) => {
+                        self.pos += n as u64;
+                        Ok(n)
+                    }
+                    Err(e) => {
+                        self.seek_err = Some(SeekError::Os(e.raw_os_error()));
+                        Ok(0)
+                    }
+                }
+            }
+            Mode::Failure => Err(ReadError::ReadFailed),
+        }
+    }
+}
+
+impl<'a, 'f> Reader<'a, FileSource<'f>> {
+    /// A positional file reader (Zig's `File.reader`): `pread` at a tracked
+    /// position from 0, falling back to streaming on a descriptor that
+    /// cannot seek.
+    pub fn file(handle: impl Into<Handle<'f>>, buffer: impl Into<ReadBuffer<'a>>) -> Self {
+        Reader::new(buffer, FileSource::new(handle))
+    }
+
+    /// A positional file reader of a file whose size is known
+    /// (`initSize`).
+    pub fn file_with_size(
+        handle: impl Into<Handle<'f>>,
+        buffer: impl Into<ReadBuffer<'a>>,
+        size: Option<u64>,
+    ) -> Self {
+        Reader::new(buffer, FileSource::with_size(handle, size))
+    }
+
+    /// A streaming file reader (Zig's `File.readerStreaming`): `read` at the
+    /// descriptor's offset. For pipes, sockets and terminals.
+    pub fn file_streaming(
+        handle: impl Into<Handle<'f>>,
+        buffer: impl Into<ReadBuffer<'a>>,
+    ) -> Self {
+        Reader::new(buffer, FileSource::streaming(handle))
+    }
+
+    /// The position of the next byte this reader returns: the true position
+    /// minus the buffered bytes (Zig's `logicalPos`).
+    pub fn logical_pos(&self) -> u64 {
+        self.source.pos() - self.buf.buffered_len() as u64
+    }
+
+    /// Whether no byte is buffered and the true position is at the known
+    /// end of the file.
+    pub fn at_end(&self) -> bool {
+        self.buf.buffered_len() == 0 && self.source.at_end()
+    }
+
+    /// Moves the logical position to `offset`: within the buffered bytes by
+    /// tossing, elsewhere by emptying the buffer and moving the true
+    /// position (Zig's `seekTo` with `setPosAdjustingBuffer`,
+    /// `fs/File.zig:1272-1300`).
+    ///
+    /// # Errors
+    /// As [`FileSource::seek_to`].
+    pub fn seek_to(&mut self, offset: u64) -> Result<(), SeekError> {
+        let logical = self.logical_pos();
+        if offset >= logical && offset <= self.source.pos() {
+            self.buf.toss((offset - logical) as usize);
+            return Ok(());
+        }
+        self.buf.clear();
+        self.source.seek_to(offset)
+    }
+
+    /// Moves the logical position by `offset` bytes.
+    ///
+    /// Zig's `seekBy` counts from the true position, so that with bytes
+    /// buffered `seekBy(0)` skips them; here the offset counts from the
+    /// position of the next byte the reader returns.
+    ///
+    /// # Errors
+    /// `OutOfRange` if the target is negative or overflows; otherwise as
+    /// [`seek_to`](Self::seek_to).
+    pub fn seek_by(&mut self, offset: i64) -> Result<(), SeekError> {
+        let target = self
+            .logical_pos()
+            .checked_add_signed(offset)
+            .ok_or(SeekError::OutOfRange)?;
+        self.seek_to(target)
+    }
+}
