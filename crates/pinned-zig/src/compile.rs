@@ -13,11 +13,16 @@ pub struct BuildOptions {
     /// in Debug and ReleaseSafe, and are undefined behaviour in ReleaseFast,
     /// so a program that tests behaviour must not be built ReleaseFast.
     pub optimize: &'static str,
+    /// More `zig build-exe` arguments, e.g. `-fno-error-tracing`.
+    pub extra_args: Vec<String>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { optimize: "Debug" }
+        BuildOptions {
+            optimize: "Debug",
+            extra_args: Vec::new(),
+        }
     }
 }
 
@@ -55,6 +60,7 @@ impl Zig {
             .arg(source)
             .arg("-O")
             .arg(options.optimize)
+            .args(&options.extra_args)
             .arg(emit);
         run_output("build a Zig program", &mut cmd)?;
         Ok(out.to_path_buf())

@@ -1,0 +1,343 @@
+//! The zigio executor: runs a script against zigio and prints the same
+//! canonical trace as `zig/harness.zig` prints for Zig.
+//!
+//! Trace format (one script):
+//!
+//! ```text
+//! script 3 seed=17 sink=scripted buffer=7
+//!   drain end=7 data=12 splat=1 take=3 -> 0
+//!   drain end=4 data=12 splat=1 -> fail
+//! op 0 write_all fail end=4 cap=7 buf=<fnv-1a-64 of the buffered bytes>
+//! op 1 skip splat-header-limit
+//! end drains=2 out_len=3 out_hash=<fnv-1a-64 of every accepted byte>
+//! ```
+//!
+//! Each drain call of the scripted sink is a line that shows `end` at
+//! entry, the lengths of `data`, `splat`, how many bytes it accepted and
+//! what it returned. The op's own line follows its drain calls: `ok
+//! [result]` or `fail`, then the buffer state. The last line is what reached
+//! the sink (for fixed and allocating writers, what they hold; for
+//! discarding, its count).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use zigio::{Buffer, DynWriter, Limit, Sink, WriteFailed, Writer};
+
+use crate::mutant::Mutant;
+use crate::rules::{self, Rule};
+use crate::script::{Op, Script, SinkKind};
+
+/// FNV-1a, 64 bits: Zig's `std.hash.Fnv1a_64`, so both sides hash alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Fnv {
+    /// The empty hash.
+    pub const fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far.
+    pub fn value(self) -> u64 {
+        self.0
+    }
+
+    /// The hash of `bytes`.
+    pub fn hash(bytes: &[u8]) -> u64 {
+        let mut h = Fnv::new();
+        h.update(bytes);
+        h.value()
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv::new()
+    }
+}
+
+/// What the scripted sink records, shared with the executor that writes the
+/// op lines around its drain lines.
+#[derive(Debug, Default)]
+struct Recorder {
+    trace: String,
+    calls: u64,
+    out_len: u64,
+    out_hash: Fnv,
+}
+
+/// The scripted sink: drain call `k` accepts up to `budget[k % len]` bytes
+/// (buffered bytes first, then `data`, then the pattern `splat` times), or
+/// fails for `None`. flush and rebase are the trait's defaults, i.e. Zig's
+/// `defaultFlush` and `defaultRebase` as zigio ports them.
+#[derive(Debug)]
+pub struct Scripted {
+    budget: Vec<Option<usize>>,
+    rec: Rc<RefCell<Recorder>>,
+}
+
+impl Sink for Scripted {
+    fn drain(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        data: &[&[u8]],
+        splat: usize,
+    ) -> Result<usize, WriteFailed> {
+        let mut rec = self.rec.borrow_mut();
+        let entry = self.budget[(rec.calls % self.budget.len() as u64) as usize];
+        rec.calls += 1;
+        let lens: Vec<String> = data.iter().map(|d| d.len().to_string()).collect();
+        let _ = write!(
+            rec.trace,
+            "  drain end={} data={} splat={splat}",
+            buf.end(),
+            lens.join(",")
+        );
+        let Some(budget) = entry else {
+            rec.trace.push_str(" -> fail\n");
+            return Err(WriteFailed);
+        };
+        let mut left = budget;
+        take(&mut rec, buf.buffered(), &mut left);
+        let (pattern, rest) = data.split_last().expect("drain data is never empty");
+        for d in rest {
+            take(&mut rec, d, &mut left);
+        }
+        if !pattern.is_empty() {
+            let mut i = 0;
+            while i < splat && left != 0 {
+                take(&mut rec, pattern, &mut left);
+                i += 1;
+            }
+        }
+        let taken = budget - left;
+        let n = buf.consume(taken);
+        let _ = writeln!(rec.trace, " take={taken} -> {n}");
+        Ok(n)
+    }
+}
+
+/// Accepts up to `left` bytes of `bytes`, in order.
+fn take(rec: &mut Recorder, bytes: &[u8], left: &mut usize) {
+    let k = bytes.len().min(*left);
+    rec.out_hash.update(&bytes[..k]);
+    rec.out_len += k as u64;
+    *left -= k;
+}
+
+/// Counts of one executed script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The trace.
+    pub trace: String,
+    /// The script as the Zig harness must run it: the same ops, with those
+    /// that an exclusion rule matched replaced by `skip`.
+    pub zig_script: Script,
+    /// Ops executed (not skipped).
+    pub ops: u64,
+    /// Ops skipped, per rule.
+    pub skipped: Vec<(Rule, u64)>,
+    /// Drain calls of the scripted sink.
+    pub drains: u64,
+}
+
+/// Runs `script` against zigio (optionally with a deliberately broken sink,
+/// see [`Mutant`]) and returns its trace.
+///
+/// # Panics
+/// If an op breaks a precondition that [`crate::script::validate_op`]
+/// rejects (zigio panics where Zig asserts).
+pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
+    let h = &script.header;
+    let rec = Rc::new(RefCell::new(Recorder::default()));
+    let _ = writeln!(
+        rec.borrow_mut().trace,
+        "script {} seed={} sink={} buffer={}",
+        h.script,
+        h.seed,
+        h.sink.name(),
+        h.buffer
+    );
+    let mut storage = vec![0u8; h.buffer];
+    let mut state = Exec {
+        rec: rec.clone(),
+        zig_ops: Vec::with_capacity(script.ops.len()),
+        ops: 0,
+        skipped: Vec::new(),
+    };
+    let end_line = match h.sink {
+        SinkKind::Scripted => {
+            let scripted = Scripted {
+                budget: h.budget.clone(),
+                rec: rec.clone(),
+            };
+            match mutant {
+                None => state.all(
+                    &mut Writer::new(&mut storage[..], scripted),
+                    h.sink,
+                    &script.ops,
+                ),
+                Some(m) => state.all(
+                    &mut Writer::new(&mut storage[..], m.wrap(scripted)),
+                    h.sink,
+                    &script.ops,
+                ),
+            }
+            let r = rec.borrow();
+            format!(
+                "end drains={} out_len={} out_hash={:016x}\n",
+                r.calls,
+                r.out_len,
+                r.out_hash.value()
+            )
+        }
+        SinkKind::Fixed => {
+            let mut w = Writer::fixed(&mut storage[..]);
+            state.all(&mut w, h.sink, &script.ops);
+            written_line(w.buffered())
+        }
+        SinkKind::Allocating => {
+            let mut w = Writer::allocating_with_capacity(h.buffer);
+            state.all(&mut w, h.sink, &script.ops);
+            written_line(w.written())
+        }
+        SinkKind::Discarding => {
+            let mut w = Writer::discarding(&mut storage[..]);
+            state.all(&mut w, h.sink, &script.ops);
+            format!("end count={}\n", w.full_count())
+        }
+    };
+    let mut rec = rec.borrow_mut();
+    rec.trace.push_str(&end_line);
+    Run {
+        trace: std::mem::take(&mut rec.trace),
+        zig_script: Script {
+            header: h.clone(),
+            ops: state.zig_ops,
+        },
+        ops: state.ops,
+        skipped: state.skipped,
+        drains: rec.calls,
+    }
+}
+
+fn written_line(bytes: &[u8]) -> String {
+    format!(
+        "end written={} hash={:016x}\n",
+        bytes.len(),
+        Fnv::hash(bytes)
+    )
+}
+
+struct Exec {
+    rec: Rc<RefCell<Recorder>>,
+    zig_ops: Vec<Op>,
+    ops: u64,
+    skipped: Vec<(Rule, u64)>,
+}
+
+impl Exec {
+    fn all(&mut self, w: &mut DynWriter<'_>, sink: SinkKind, ops: &[Op]) {
+        for (i, op) in ops.iter().enumerate() {
+            self.one(w, sink, i, op);
+        }
+    }
+
+    fn one(&mut self, w: &mut DynWriter<'_>, sink: SinkKind, index: usize, op: &Op) {
+        let rule = match op {
+            Op::Skip { rule } => Some(rule.clone()),
+            _ => rules::zig_0_15_1_bug(op, sink, w.end(), w.capacity()).map(|r| {
+                match self.skipped.iter_mut().find(|(x, _)| *x == r) {
+                    Some((_, n)) => *n += 1,
+                    None => self.skipped.push((r, 1)),
+                }
+                r.name().to_string()
+            }),
+        };
+        if let Some(rule) = rule {
+            let _ = writeln!(self.rec.borrow_mut().trace, "op {index} skip {rule}");
+            self.zig_ops.push(Op::Skip { rule });
+            return;
+        }
+        self.zig_ops.push(op.clone());
+        self.ops += 1;
+        // Drain lines come first; the op's line closes them.
+        let result = apply(w, op);
+        let mut rec = self.rec.borrow_mut();
+        let name = op.name();
+        let _ = match result {
+            Ok(Some(n)) => write!(rec.trace, "op {index} {name} ok {n}"),
+            Ok(None) => write!(rec.trace, "op {index} {name} ok"),
+            Err(WriteFailed) => write!(rec.trace, "op {index} {name} fail"),
+        };
+        let _ = writeln!(
+            rec.trace,
+            " end={} cap={} buf={:016x}",
+            w.end(),
+            w.capacity(),
+            Fnv::hash(w.buffered())
+        );
+    }
+}
+
+/// Runs one op on the writer; `Some(n)` for ops that return a count.
+fn apply(w: &mut DynWriter<'_>, op: &Op) -> Result<Option<usize>, WriteFailed> {
+    fn slices(data: &[String]) -> Vec<&[u8]> {
+        data.iter().map(|d| d.as_bytes()).collect()
+    }
+    Ok(match op {
+        Op::Write { bytes } => Some(w.write(bytes.as_bytes())?),
+        Op::WriteAll { bytes } => w.write_all(bytes.as_bytes()).map(|()| None)?,
+        Op::WriteVec { data } => Some(w.write_vec(&slices(data))?),
+        Op::WriteVecAll { data } => w.write_vec_all(&mut slices(data)).map(|()| None)?,
+        Op::WriteSplat { data, splat } => Some(w.write_splat(&slices(data), *splat)?),
+        Op::WriteSplatAll { data, splat } => w
+            .write_splat_all(&mut slices(data), *splat)
+            .map(|()| None)?,
+        Op::WriteSplatHeader {
+            header,
+            data,
+            splat,
+            limit,
+        } => Some(w.write_splat_header_limit(
+            header.as_bytes(),
+            &slices(data),
+            *splat,
+            limit.map_or(Limit::UNLIMITED, Limit::limited),
+        )?),
+        Op::WriteByte { byte } => w.write_byte(*byte).map(|()| None)?,
+        Op::WriteBytePreserve { preserve, byte } => {
+            w.write_byte_preserve(*preserve, *byte).map(|()| None)?
+        }
+        Op::SplatByte { byte, n } => Some(w.splat_byte(*byte, *n)?),
+        Op::SplatByteAll { byte, n } => w.splat_byte_all(*byte, *n).map(|()| None)?,
+        Op::SplatBytePreserve { preserve, byte, n } => {
+            w.splat_byte_preserve(*preserve, *byte, *n).map(|()| None)?
+        }
+        Op::SplatBytesAll { bytes, splat } => {
+            w.splat_bytes_all(bytes.as_bytes(), *splat).map(|()| None)?
+        }
+        Op::Flush => w.flush().map(|()| None)?,
+        Op::Rebase { preserve, capacity } => w.rebase(*preserve, *capacity).map(|()| None)?,
+        Op::Consume { n } => Some(w.consume(*n)),
+        Op::WritableSlice {
+            len,
+            preserve,
+            byte,
+        } => {
+            w.writable_slice_preserve(*preserve, *len)?.fill(*byte);
+            Some(*len)
+        }
+        Op::Skip { .. } => unreachable!("skips are handled by the caller"),
+    })
+}

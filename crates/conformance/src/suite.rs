@@ -1,0 +1,84 @@
+//! The standard run: which scripts, and how they are compared.
+
+use crate::compare::{Report, compare};
+use crate::exec::{self, Run};
+use crate::generate::{self, Shape};
+use crate::harness::{Harness, HarnessError};
+use crate::mutant::Mutant;
+use crate::script::{Script, SinkKind};
+
+/// The buffer sizes every sink is tested with: unbuffered, one byte, odd,
+/// small, medium, and the usual 4096.
+pub const BUFFER_SIZES: [usize; 6] = [0, 1, 7, 16, 64, 4096];
+
+/// How many scripts of how many ops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Scripts per buffer size for the scripted sink.
+    pub scripted: usize,
+    /// Scripts per buffer size for each of fixed, allocating, discarding.
+    pub builtin: usize,
+    /// Ops per script.
+    pub ops: usize,
+    /// The first seed; script `i` uses `seed + i`.
+    pub seed: u64,
+}
+
+/// The plan the tests and the book's numbers use.
+pub const STANDARD: Plan = Plan {
+    scripted: 20,
+    builtin: 3,
+    ops: 2000,
+    seed: 0x5eed_0000,
+};
+
+impl Plan {
+    /// The scripts of this plan, numbered from 1.
+    pub fn scripts(&self) -> Vec<Script> {
+        let mut shapes = Vec::new();
+        for buffer in BUFFER_SIZES {
+            for _ in 0..self.scripted {
+                shapes.push((SinkKind::Scripted, buffer));
+            }
+        }
+        for sink in [SinkKind::Fixed, SinkKind::Allocating, SinkKind::Discarding] {
+            for buffer in BUFFER_SIZES {
+                for _ in 0..self.builtin {
+                    shapes.push((sink, buffer));
+                }
+            }
+        }
+        shapes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (sink, buffer))| {
+                generate::script(
+                    i as u64 + 1,
+                    self.seed + i as u64,
+                    Shape {
+                        sink,
+                        buffer,
+                        ops: self.ops,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// Runs `scripts` on zigio (with `mutant`, if any) and on Zig, and compares.
+/// `label` names the scripts file kept in `target/conformance/`.
+///
+/// # Errors
+/// The Zig side could not be built or run.
+pub fn run(
+    harness: &Harness,
+    label: &str,
+    scripts: &[Script],
+    mutant: Option<Mutant>,
+) -> Result<Report, HarnessError> {
+    let runs: Vec<Run> = scripts.iter().map(|s| exec::run(s, mutant)).collect();
+    let zig_scripts: Vec<Script> = runs.iter().map(|r| r.zig_script.clone()).collect();
+    let out = harness.run(label, &zig_scripts)?;
+    Ok(compare(&out.trace, &zig_scripts, &runs, out.failure))
+}
