@@ -1,0 +1,159 @@
+//! `sidebyside`: the side-by-side benchmark runner (see the library docs).
+
+use std::fs;
+use std::process::ExitCode;
+
+use sidebyside::render::{BookPaths, render};
+use sidebyside::results::Results;
+use sidebyside::runner::{Options, out_dir, run};
+
+const USAGE: &str = "\
+usage: sidebyside run [--rounds N] [--sweep-rounds N] [--quick] [--only ID[,ID...]]
+                      [--no-sweep] [--no-strace]
+       sidebyside render
+       sidebyside worker IMPL WORKLOAD VARIANT TARGET BUF COUNT REPS DRY [SRC DST]
+
+run     measure (default 5 rounds, sweep 3 rounds), save target/sidebyside/results-*.json;
+        a complete run (no --quick, --only, --no-sweep, --no-strace) also saves
+        book/data/measurements.json and regenerates book/measurements.md
+render  regenerate book/measurements.md and its charts from book/data/measurements.json
+worker  run one case (the runner starts it; zigio, zigio-dyn or std)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run_command(&args[1..]),
+        Some("render") => render(&BookPaths::repository()).map(|()| {
+            eprintln!(
+                "sidebyside: wrote {}",
+                BookPaths::repository().page().display()
+            );
+        }),
+        Some("worker") => sidebyside::worker::main(&args[1..]),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sidebyside: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        rounds: 5,
+        sweep_rounds: 3,
+        scale: 1,
+        only: Vec::new(),
+        sweep: true,
+        strace: true,
+        command: ["cargo xtask bench"]
+            .into_iter()
+            .chain(args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .ok_or_else(|| format!("{name} needs a value"))
+                .cloned()
+        };
+        let number = |name: &str, v: String| -> Result<u32, String> {
+            v.parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{name} must be a positive number, not `{v}`"))
+        };
+        match a.as_str() {
+            "--rounds" => o.rounds = number(a, value(a)?)?,
+            "--sweep-rounds" => o.sweep_rounds = number(a, value(a)?)?,
+            "--quick" => {
+                o.scale = 10;
+                o.rounds = 2;
+                o.sweep_rounds = 1;
+            }
+            "--only" => o.only = value(a)?.split(',').map(str::to_string).collect(),
+            "--no-sweep" => o.sweep = false,
+            "--no-strace" => o.strace = false,
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+fn run_command(args: &[String]) -> Result<(), String> {
+    let options = parse_options(args)?;
+    let results = run(&options)?;
+    let json = results.to_json();
+    let dir = out_dir();
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    for path in [
+        dir.join(format!("results-{stamp}.json")),
+        dir.join("latest.json"),
+    ] {
+        fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    print_summary(&results);
+    let complete = options.scale == 1 && options.only.is_empty() && options.sweep && options.strace;
+    if !complete {
+        eprintln!(
+            "sidebyside: partial run saved to {} only; the book keeps its data",
+            dir.join("latest.json").display()
+        );
+        return Ok(());
+    }
+    let paths = BookPaths::repository();
+    let data = paths.data();
+    if let Some(parent) = data.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    fs::write(&data, &json).map_err(|e| format!("cannot write {}: {e}", data.display()))?;
+    render(&paths)?;
+    eprintln!(
+        "sidebyside: saved {} and regenerated {}",
+        data.display(),
+        paths.page().display()
+    );
+    Ok(())
+}
+
+fn print_summary(results: &Results) {
+    println!("measured {} ({})", results.measured_at, results.command);
+    for w in &results.workloads {
+        println!("{}: {}", w.id, w.title);
+        for c in &w.cases {
+            println!(
+                "  {:<24} {:>10} {:>10} syscalls",
+                c.id,
+                c.median_ns
+                    .map_or("-".to_string(), |ns| format!("{:.2} ms", ns / 1e6)),
+                c.syscalls
+                    .as_ref()
+                    .map_or("-".to_string(), |s| s.total().to_string())
+            );
+        }
+        for r in &w.ratios {
+            println!(
+                "  {:<44} {:>8} {}",
+                format!("{} / {} ({:?})", r.num, r.den, r.measure),
+                r.value.map_or("-".to_string(), |v| format!("{v:.3}")),
+                match (r.met, r.at_most) {
+                    (Some(true), Some(m)) => format!("target <= {m:.3}: met"),
+                    (Some(false), Some(m)) => format!("target <= {m:.3}: MISSED"),
+                    _ => String::new(),
+                }
+            );
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The workloads through zigio.
+
+use std::fs::File;
+use std::io::Read;
+
+use zigio::{DynWriter, IoSink, Sink, WriteFailed, Writer};
+
+use super::{Error, Setup, copy_files, target_file, unknown_variant};
+use crate::spec::{BLOCK, Job, SMALL_RECORD, value};
+
+/// zigio's writer over a file.
+type FileWriter<'b, 'f> = Writer<'b, IoSink<&'f File>>;
+
+fn file_writer<'b, 'f>(file: &'f File, buffer: &'b mut [u8]) -> FileWriter<'b, 'f> {
+    Writer::from_io(file, buffer)
+}
+
+/// The OS error behind a `WriteFailed` of a file writer.
+fn write_error(w: &FileWriter<'_, '_>) -> Error {
+    match &w.sink.err {
+        Some(e) => format!("zigio write failed: {e}"),
+        None => "zigio write failed".to_string(),
+    }
+}
+
+/// Runs one repetition of `job`; `through_dyn` sends the loops of the
+/// `small`, `mixed` and `fmt` workloads through `&mut DynWriter`.
+pub fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error> {
+    if through_dyn && !matches!(job.workload.as_str(), "small" | "mixed" | "fmt") {
+        return Err(format!(
+            "zigio-dyn runs small, mixed and fmt only, not `{}`",
+            job.workload
+        ));
+    }
+    match job.workload.as_str() {
+        "small" | "mixed" => {
+            if job.variant != "write" {
+                return Err(unknown_variant(job, "zigio"));
+            }
+            let file = target_file(job, &setup.file)?;
+            let mut w = file_writer(file, &mut setup.buffer);
+            if job.dry {
+                return Ok(0);
+            }
+            let big = setup.big.as_slice();
+            let result = match (job.workload.as_str(), through_dyn) {
+                ("small", false) => small(&mut w, job.count),
+                ("small", true) => small(as_opaque_dyn(&mut w), job.count),
+                (_, false) => mixed(&mut w, job.count, big),
+                (_, true) => mixed(as_opaque_dyn(&mut w), job.count, big),
+            };
+            result.map_err(|_| write_error(&w))?;
+            Ok(super::bytes_of(job, big))
+        }
+        "fmt" => {
+            if job.variant != "write" {
+                return Err(unknown_variant(job, "zigio"));
+            }
+            let mut w = Writer::discarding(&mut setup.buffer[..]);
+            if job.dry {
+                return Ok(0);
+            }
+            let result = if through_dyn {
+                formatted(as_opaque_dyn(&mut w), job.count)
+            } else {
+                formatted(&mut w, job.count)
+            };
+            result.map_err(|_| "zigio: formatting into a discarding writer failed".to_string())?;
+            Ok(w.full_count())
+        }
+        "splat-alloc" => {
+            let mut w = Writer::allocating();
+            if job.dry {
+                return Ok(0);
+            }
+            zeros(&mut w, &job.variant, job.count)
+                .ok_or_else(|| unknown_variant(job, "zigio"))?
+                .map_err(|_| "zigio: the allocating writer failed to grow".to_string())?;
+            check_zeros(w.written(), job.count)
+        }
+        "splat-file" => {
+            let file = target_file(job, &setup.file)?;
+            let mut w = file_writer(file, &mut setup.buffer);
+            if job.dry {
+                return Ok(0);
+            }
+            zeros(&mut w, &job.variant, job.count)
+                .ok_or_else(|| unknown_variant(job, "zigio"))?
+                .and_then(|()| w.flush())
+                .map_err(|_| write_error(&w))?;
+            Ok(job.count)
+        }
+        "copy" => copy(job, setup),
+        _ => Err(unknown_variant(job, "zigio")),
+    }
+}
+
+/// A `&mut DynWriter` that the optimiser cannot trace back to its concrete
+/// type, so that drains really go through the vtable, as they do when the
+/// writer comes from another crate or a function that takes the interface.
+fn as_opaque_dyn<'w, 'a, S: Sink + 'a>(w: &'w mut Writer<'a, S>) -> &'w mut DynWriter<'a> {
+    std::hint::black_box(w.as_dyn())
+}
+
+#[inline(never)]
+fn small<S: Sink + ?Sized>(w: &mut Writer<'_, S>, count: u64) -> Result<(), WriteFailed> {
+    for _ in 0..count {
+        w.write_all(SMALL_RECORD)?;
+    }
+    w.flush()
+}
+
+#[inline(never)]
+fn mixed<S: Sink + ?Sized>(
+    w: &mut Writer<'_, S>,
+    count: u64,
+    big: &[u8],
+) -> Result<(), WriteFailed> {
+    for _ in 0..count {
+        w.write_all(SMALL_RECORD)?;
+        w.write_all(big)?;
+    }
+    w.flush()
+}
+
+#[inline(never)]
+fn formatted<S: Sink + ?Sized>(w: &mut Writer<'_, S>, count: u64) -> std::fmt::Result {
+    use std::fmt::Write;
+    for i in 0..count {
+        writeln!(w, "{}", value(i))?;
+    }
+    Ok(())
+}
+
+/// `count` zero bytes as one `splat_byte_all` (`splat`) or as 4 KiB
+/// `write_all`s (`loop`); `None` for another variant.
+fn zeros<S: Sink + ?Sized>(
+    w: &mut Writer<'_, S>,
+    variant: &str,
+    count: u64,
+) -> Option<Result<(), WriteFailed>> {
+    let count = usize::try_from(count).ok()?;
+    match variant {
+        "splat" => Some(w.splat_byte_all(0, count)),
+        "loop" => {
+            let block = [0u8; BLOCK];
+            let mut left = count;
+            while left > 0 {
+                let k = left.min(BLOCK);
+                if let Err(e) = w.write_all(&block[..k]) {
+                    return Some(Err(e));
+                }
+                left -= k;
+            }
+            Some(Ok(()))
+        }
+        _ => None,
+    }
+}
+
+/// Reads the result of a zero-filling workload, so that it cannot be
+/// optimised away, and checks it.
+pub(super) fn check_zeros(out: &[u8], count: u64) -> Result<u64, Error> {
+    let ok = out.len() as u64 == count && out.last().is_none_or(|&b| b == 0);
+    if !ok {
+        return Err(format!(
+            "expected {count} zero bytes, the writer holds {}",
+            out.len()
+        ));
+    }
+    Ok(out.len() as u64)
+}
+
+fn copy(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
+    let (src_path, dst_path) = copy_files(job)?;
+    let mut src = File::open(src_path).map_err(|e| format!("cannot open {src_path}: {e}"))?;
+    let dst = File::create(dst_path).map_err(|e| format!("cannot create {dst_path}: {e}"))?;
+    let mut w = file_writer(&dst, &mut setup.buffer);
+    if job.dry {
+        return Ok(0);
+    }
+    match job.variant.as_str() {
+        "rw" => {
+            let mut chunk = [0u8; BLOCK];
+            let mut total = 0u64;
+            loop {
+                let n = src
+                    .read(&mut chunk)
+                    .map_err(|e| format!("cannot read {src_path}: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                w.write_all(&chunk[..n]).map_err(|_| write_error(&w))?;
+                total += n as u64;
+            }
+            w.flush().map_err(|_| write_error(&w))?;
+            Ok(total)
+        }
+        _ => Err(unknown_variant(job, "zigio")),
+    }
+}
