@@ -139,9 +139,7 @@ impl From<WriteFailed> for SendFileError {
 impl From<SendFileError> for std::io::Error {
     fn from(e: SendFileError) -> std::io::Error {
         match e {
-            SendFileError::EndOfStream => {
-                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, e)
-            }
+            SendFileError::EndOfStream => std::io::Error::new(std::io::ErrorKind::UnexpectedEof, e),
             SendFileError::Unimplemented => std::io::Error::new(std::io::ErrorKind::Unsupported, e),
             _ => std::io::Error::other(e),
         }

@@ -40,7 +40,11 @@ fn discard_with_limits_tells_end_from_limit() {
 
     let mut r = Reader::fixed(b"0123456789");
     assert_eq!(r.discard_short(3).unwrap(), 3);
-    assert_eq!(r.discard_short(100).unwrap(), 7, "short count only at the end");
+    assert_eq!(
+        r.discard_short(100).unwrap(),
+        7,
+        "short count only at the end"
+    );
     let mut r = Reader::fixed(b"0123456789");
     assert_eq!(r.discard_all(11), Err(ReadError::EndOfStream));
     let mut r = Reader::fixed(b"0123456789");
@@ -62,7 +66,10 @@ fn stream_writes_buffered_bytes_with_write_and_honours_limit() {
     assert_eq!(w.buffered(), b"hello, ");
     assert_eq!(r.stream_remaining(&mut w).unwrap(), 5);
     assert_eq!(w.buffered(), b"hello, world");
-    assert_eq!(r.stream(&mut w, Limit::UNLIMITED), Err(StreamError::EndOfStream));
+    assert_eq!(
+        r.stream(&mut w, Limit::UNLIMITED),
+        Err(StreamError::EndOfStream)
+    );
 }
 
 #[test]
@@ -110,7 +117,7 @@ fn io_read_interop() {
     use std::io::Read;
     let mut r = Reader::fixed(b"interop");
     let mut s = String::new();
-    r.read_to_string(&mut s).unwrap();
+    r.adapt_to_io().read_to_string(&mut s).unwrap();
     assert_eq!(s, "interop");
 }
 
@@ -187,7 +194,11 @@ fn default_read_vec_reads_straight_into_large_slices() {
     let mut dest = [0u8; 50];
     r.read_slice_all(&mut dest).unwrap();
     assert_eq!(&dest[..], &expected[..]);
-    assert_eq!(r.buffered_len(), 0, "a large destination bypasses the buffer");
+    assert_eq!(
+        r.buffered_len(),
+        0,
+        "a large destination bypasses the buffer"
+    );
 }
 
 #[test]
@@ -198,7 +209,10 @@ fn default_discard_and_limits_on_a_source() {
     assert_eq!(r.buffered_len(), 5);
     // Buffered bytes first, then the source's discard (via its stream).
     assert_eq!(r.discard(Limit::limited(7)).unwrap(), 7);
-    assert_eq!(r.source.pos, 7, "exactly 2 more bytes were taken from the source");
+    assert_eq!(
+        r.source.pos, 7,
+        "exactly 2 more bytes were taken from the source"
+    );
     assert_eq!(r.discard_remaining().unwrap(), 13);
     assert_eq!(r.discard(Limit::limited(1)), Err(ReadError::EndOfStream));
 }

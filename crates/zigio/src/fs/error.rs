@@ -40,7 +40,9 @@ impl SeekError {
 impl fmt::Display for SeekError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SeekError::Os(code) => write!(f, "seek failed: {}", io::Error::from_raw_os_error(*code)),
+            SeekError::Os(code) => {
+                write!(f, "seek failed: {}", io::Error::from_raw_os_error(*code))
+            }
             SeekError::EndOfStream => f.write_str("seek failed: end of stream while skipping"),
             SeekError::ReadFailed => f.write_str("seek failed: read failed while skipping"),
             SeekError::OutOfRange => f.write_str("seek failed: position out of range"),
@@ -70,7 +72,9 @@ impl fmt::Display for SizeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SizeError::NotAFile => f.write_str("size unknown: not a regular file"),
-            SizeError::Os(code) => write!(f, "fstat failed: {}", io::Error::from_raw_os_error(*code)),
+            SizeError::Os(code) => {
+                write!(f, "fstat failed: {}", io::Error::from_raw_os_error(*code))
+            }
         }
     }
 }

@@ -59,16 +59,18 @@ impl<'f> From<BorrowedFd<'f>> for Handle<'f> {
     }
 }
 
+/// Borrows: `Writer::file(&file, ...)`, `Reader::file(&stream, ...)`.
+impl<'f, T: AsFd + ?Sized> From<&'f T> for Handle<'f> {
+    fn from(x: &'f T) -> Self {
+        Handle::Borrowed(x.as_fd())
+    }
+}
+
 macro_rules! handle_from {
     ($($t:ty),*) => {$(
         impl From<$t> for Handle<'static> {
             fn from(x: $t) -> Self {
                 Handle::Owned(OwnedFd::from(x))
-            }
-        }
-        impl<'f> From<&'f $t> for Handle<'f> {
-            fn from(x: &'f $t) -> Self {
-                Handle::Borrowed(x.as_fd())
             }
         }
     )*};

@@ -102,7 +102,9 @@ fn try_sendfile(
         };
         let count = if positional {
             match file.size() {
-                Ok(size) => limit.min_int64(size.saturating_sub(file.pos())).min(MAX_COUNT),
+                Ok(size) => limit
+                    .min_int64(size.saturating_sub(file.pos()))
+                    .min(MAX_COUNT),
                 // `size` found a pipe or socket and made the reader streaming.
                 Err(_) if file.mode() != Mode::Positional => continue,
                 Err(_) => clamp_len(limit),

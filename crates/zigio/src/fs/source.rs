@@ -118,7 +118,10 @@ impl<'f> FileSource<'f> {
             return Err(e);
         }
         match rustix::fs::fstat(&self.handle) {
-            Ok(st) if rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile => {
+            Ok(st)
+                if rustix::fs::FileType::from_raw_mode(st.st_mode)
+                    == rustix::fs::FileType::RegularFile =>
+            {
                 let size = st.st_size as u64;
                 self.size = Some(size);
                 Ok(size)

@@ -243,7 +243,10 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
         let mut remaining = n - buffered_len;
         self.buf.toss_all();
         loop {
-            match self.source.discard(&mut self.buf, Limit::limited(remaining)) {
+            match self
+                .source
+                .discard(&mut self.buf, Limit::limited(remaining))
+            {
                 Ok(d) => {
                     assert!(
                         d <= remaining,
@@ -574,16 +577,29 @@ pub(crate) fn finish_vectored_read(buf: &mut ReadBuffer<'_>, n: usize, data_size
     }
 }
 
-/// `std::io::Read`: buffered bytes first, then one source `read_vec` into
-/// `dest`. End of stream is `Ok(0)`; `ReadFailed` becomes an `io::Error` of
-/// kind `Other` (an OS-backed source keeps the cause).
-impl<S: Source + ?Sized> std::io::Read for Reader<'_, S> {
+impl<'a, S: Source + ?Sized> Reader<'a, S> {
+    /// This reader as a `std::io::Read` (Zig's `adaptToOldInterface`).
+    ///
+    /// `Reader` does not implement `io::Read` itself: `Read::take(self, u64)`
+    /// would shadow [`take`](Self::take) wherever `io::Read` is in scope.
+    pub fn adapt_to_io(&mut self) -> IoRead<'_, 'a, S> {
+        IoRead(self)
+    }
+}
+
+/// A [`Reader`] as a `std::io::Read`: buffered bytes first, then one source
+/// `read_vec` into the destination. End of stream is `Ok(0)`; `ReadFailed`
+/// becomes an `io::Error` of kind `Other` (an OS-backed source keeps the
+/// cause). Made by [`Reader::adapt_to_io`].
+pub struct IoRead<'r, 'a, S: ?Sized>(&'r mut Reader<'a, S>);
+
+impl<S: Source + ?Sized> std::io::Read for IoRead<'_, '_, S> {
     fn read(&mut self, dest: &mut [u8]) -> std::io::Result<usize> {
         if dest.is_empty() {
             return Ok(0);
         }
         loop {
-            match self.read_vec(&mut [&mut dest[..]]) {
+            match self.0.read_vec(&mut [&mut dest[..]]) {
                 Ok(0) => continue,
                 Ok(n) => return Ok(n),
                 Err(ReadError::EndOfStream) => return Ok(0),

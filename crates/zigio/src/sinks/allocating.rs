@@ -109,6 +109,36 @@ impl Sink for Allocating {
         Ok(())
     }
 
+    /// Zig's `Allocating.sendFile` (`Writer.zig:2646-2661`): one read of the
+    /// file straight into the grown buffer, reserving what remains of a file
+    /// of known size (or 128 bytes) up to `limit`. Bytes a reader had
+    /// buffered were already appended through `drain` (see
+    /// [`Sink::send_file`]); Zig's version reads at `pos` and bypasses them.
+    #[cfg(all(feature = "os", unix))]
+    fn send_file(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        file: &mut crate::fs::FileSource<'_>,
+        limit: crate::Limit,
+    ) -> Result<usize, crate::SendFileError> {
+        use crate::SendFileError;
+        if limit == crate::Limit::NOTHING {
+            return Ok(0);
+        }
+        let additional = match file.size() {
+            Ok(size) => size.saturating_sub(file.pos()),
+            Err(_) => 128,
+        };
+        if additional == 0 {
+            return Err(SendFileError::EndOfStream);
+        }
+        buf.ensure_unused_capacity(limit.min_int64(additional))?;
+        let dest = limit.slice(buf.unused_capacity_slice());
+        let n = file.read(dest)?;
+        buf.advance(n);
+        Ok(n)
+    }
+
     fn rebase(
         &mut self,
         buf: &mut Buffer<'_>,
