@@ -31,24 +31,34 @@ const TOOLS: &[Tool] = &[
 const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
 
 /// Installs what is missing, generates mermaid's files and builds the
-/// book's own preprocessor.
+/// book's own preprocessors.
 pub fn setup() -> Result {
     for tool in TOOLS {
         ensure_installed(tool)?;
     }
     generate_mermaid_files()?;
-    build_preprocessor()
+    build_preprocessors()
 }
 
-/// Builds `mdbook-vault` the way `book.toml` runs it (`cargo run --package
-/// mdbook-vault`, same package selection and so the same features), so that
+/// The book's own preprocessors, each run by `book.toml` as
+/// `cargo run --package <name>`.
+const PREPROCESSORS: &[&str] = &["mdbook-vault", "mdbook-plots"];
+
+/// Builds each preprocessor the way `book.toml` runs it (one `--package`
+/// at a time, so the same feature selection and no rebuild later), so that
 /// the first `mdbook build` or `serve` does not sit silent while cargo
-/// compiles it under `--quiet`.
-fn build_preprocessor() -> Result {
-    cmd::run(
-        "build the mdbook-vault preprocessor",
-        cmd::command(workspace::cargo()).args(["build", "--package", "mdbook-vault"]),
-    )
+/// compiles it under `--quiet`, and above all so that a preprocessor that
+/// does not compile fails here: mdBook itself takes a failed `supports`
+/// probe for "does not support this renderer", skips the preprocessor and
+/// still writes the book, with raw `[[wiki links]]` in it.
+fn build_preprocessors() -> Result {
+    for name in PREPROCESSORS {
+        cmd::run(
+            &format!("build the {name} preprocessor"),
+            cmd::command(workspace::cargo()).args(["build", "--package", name]),
+        )?;
+    }
+    Ok(())
 }
 
 /// The version a `--version` line reports: its last word, without a `v`
