@@ -74,6 +74,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         }),
         1 => (any::<u8>(), 0usize..65536).prop_map(|(b, n)| Op::SplatByte(b, n)),
         1 => Just(Op::Flush),
+        1 => (0usize..100_000, any::<u64>()).prop_map(|(len, seed)| Op::SendFile(noise(seed, len))),
     ]
 }
 
@@ -84,29 +85,33 @@ fn response_strategy() -> impl Strategy<Value = Response> {
         prop::sample::select(vec![0usize, 1, 7, 512, 4096, 70_000]),
         prop::sample::select(vec![0usize, 10, 4096]),
         prop::sample::select(vec![0usize, 0, 997, 64]),
+        any::<bool>(),
     )
-        .prop_map(|(framing, ops, body_buffer, conn_buffer, max_write)| {
-            let len = body_of(&ops).len() as u64;
-            let (framing, trailers) = match framing {
-                0 => (Framing::ContentLength(len), vec![]),
-                1 => (
-                    Framing::Chunked,
-                    vec![
-                        ("x-body-length".to_owned(), len.to_string()),
-                        ("x-note".to_owned(), "sent after the last chunk".to_owned()),
-                    ],
-                ),
-                _ => (Framing::None, vec![]),
-            };
-            Response {
-                framing,
-                ops,
-                trailers,
-                body_buffer,
-                conn_buffer,
-                max_write,
-            }
-        })
+        .prop_map(
+            |(framing, ops, body_buffer, conn_buffer, max_write, socket_sink)| {
+                let len = body_of(&ops).len() as u64;
+                let (framing, trailers) = match framing {
+                    0 => (Framing::ContentLength(len), vec![]),
+                    1 => (
+                        Framing::Chunked,
+                        vec![
+                            ("x-body-length".to_owned(), len.to_string()),
+                            ("x-note".to_owned(), "sent after the last chunk".to_owned()),
+                        ],
+                    ),
+                    _ => (Framing::None, vec![]),
+                };
+                Response {
+                    framing,
+                    ops,
+                    trailers,
+                    body_buffer,
+                    conn_buffer,
+                    max_write,
+                    socket_sink,
+                }
+            },
+        )
 }
 
 proptest! {
@@ -137,6 +142,7 @@ fn every_framing_with_an_unbuffered_body_writer() {
             body_buffer: 0,
             conn_buffer: 0,
             max_write: 0,
+            socket_sink: false,
         });
     }
 }
@@ -160,7 +166,40 @@ fn chunks_stay_exact_when_the_socket_takes_a_little_at_a_time() {
         body_buffer: 4096,
         conn_buffer: 10,
         max_write: 64,
+        socket_sink: false,
     });
+}
+
+#[test]
+fn files_go_out_with_send_file() {
+    // With a file writer over the socket, the body writer forwards file
+    // bytes with `send_file_header`, i.e. `sendfile`; with an io::Write
+    // adapter the same calls fall back to reading. Both frame alike.
+    for framing in [
+        Framing::ContentLength(150_011),
+        Framing::Chunked,
+        Framing::None,
+    ] {
+        for (socket_sink, body_buffer) in [(true, 0), (true, 4096), (false, 0), (false, 4096)] {
+            check_all_clients(Response {
+                framing,
+                ops: vec![
+                    Op::Write(b"head".to_vec()),
+                    Op::SendFile(noise(21, 100_000)),
+                    Op::SendFile(Vec::new()),
+                    Op::Write(b"middle".to_vec()),
+                    Op::Flush,
+                    Op::SendFile(noise(22, 50_000)),
+                    Op::SendFile(noise(23, 1)),
+                ],
+                trailers: vec![("x-files".to_owned(), "3".to_owned())],
+                body_buffer,
+                conn_buffer: 512,
+                max_write: 0,
+                socket_sink,
+            });
+        }
+    }
 }
 
 #[test]
@@ -179,6 +218,7 @@ fn trailers_reach_curl_and_hyper() {
         body_buffer: 64,
         conn_buffer: 64,
         max_write: 5,
+        socket_sink: false,
     };
     let server = Server::start(2, response.clone());
     let raw = curl(&server.url(), &["--raw"]);
@@ -211,6 +251,7 @@ fn head_responses_keep_content_length_and_carry_no_body() {
             body_buffer: 1024,
             conn_buffer: 256,
             max_write: 0,
+            socket_sink: false,
         };
         let server = Server::start(3, response);
         let hyper = hyper_request(server.addr, "HEAD").expect("hyper HEAD");
@@ -255,6 +296,7 @@ fn head_with_the_wrong_length_is_still_an_error() {
         body_buffer: 0,
         conn_buffer: 64,
         max_write: 0,
+        socket_sink: false,
     };
     let server = Server::start(1, response);
     let (_, _, wire) = raw_request(server.addr, "HEAD");
@@ -289,6 +331,7 @@ fn content_length_overrun_is_an_error_and_the_wire_stays_within_it() {
             body_buffer,
             conn_buffer: 128,
             max_write: 0,
+            socket_sink: false,
         };
         let server = Server::start(3, response);
         let (_, _, wire) = raw_request(server.addr, "GET");
@@ -336,6 +379,7 @@ fn ending_short_of_the_content_length_is_an_error() {
         body_buffer: 256,
         conn_buffer: 256,
         max_write: 0,
+        socket_sink: false,
     };
     let server = Server::start(3, response);
     let (_, _, wire) = raw_request(server.addr, "GET");

@@ -8,8 +8,8 @@ use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use zigio::Writer;
 use zigio::tar::{Options, TarWriter};
+use zigio::{DynWriter, Reader, Writer};
 
 /// One entry as written, and as every reader must see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,8 +30,24 @@ enum Kind {
 /// How the contents of a file entry reach the tar writer.
 #[derive(Debug, Clone, Copy)]
 enum Via {
+    /// `write_file_bytes`.
     Bytes,
+    /// `write_file_io` over a `std::io::Read`.
     IoRead,
+    /// `write_file_stream` from a `zigio::Reader` with a small buffer.
+    Reader,
+    /// `write_file` from a file reader, through `send_file_all`.
+    File,
+}
+
+/// Where the archive is written.
+#[derive(Debug, Clone, Copy)]
+enum Output {
+    /// A `std::io::Write` adapter with a buffer of this many bytes.
+    Memory(usize),
+    /// A `zigio` file writer with a buffer of this many bytes: file
+    /// contents then go by `copy_file_range`/`sendfile`.
+    File(usize),
 }
 
 fn noise(seed: u64, len: usize) -> Vec<u8> {
@@ -46,30 +62,62 @@ fn noise(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
-/// Writes `entries` with a writer whose buffer has `buffer` bytes.
-fn archive(entries: &[(Entry, Via)], buffer: usize) -> Vec<u8> {
-    let mut out = Writer::allocating();
-    let mut storage = vec![0u8; buffer];
-    {
-        let mut buffered = Writer::from_io(&mut out, &mut storage[..]);
-        let mut tar = TarWriter::new(&mut buffered);
-        for (e, via) in entries {
-            let options = Options::new(e.mode, e.mtime);
-            match (&e.kind, via) {
-                (Kind::Dir, _) => tar.write_dir(&e.path, options),
-                (Kind::File(c), Via::Bytes) => tar.write_file_bytes(&e.path, c, options),
-                (Kind::File(c), Via::IoRead) => {
-                    tar.write_file_io(&e.path, c.len() as u64, &mut &c[..], options)
-                }
-                (Kind::Symlink(t), _) => tar.write_symlink(&e.path, t, options),
-            }
-            .unwrap_or_else(|err| panic!("{err}"));
+/// Writes `entries` to `output` and returns the archive's bytes.
+fn archive(entries: &[(Entry, Via)], output: Output) -> Vec<u8> {
+    let dir = Scratch::new("write");
+    let tar_path = dir.0.join("out.tar");
+    let mut memory = Writer::allocating();
+    match output {
+        Output::Memory(buffer) => {
+            let mut storage = vec![0u8; buffer];
+            let mut w = Writer::from_io(&mut memory, &mut storage[..]);
+            write_entries(&mut w, entries, &dir.0);
         }
-        tar.finish().unwrap();
+        Output::File(buffer) => {
+            let file = std::fs::File::create(&tar_path).unwrap();
+            let mut storage = vec![0u8; buffer];
+            let mut w = Writer::file(&file, &mut storage[..]);
+            write_entries(&mut w, entries, &dir.0);
+            w.finish().unwrap();
+        }
     }
-    let bytes = out.into_vec();
+    let bytes = match output {
+        Output::Memory(_) => memory.into_vec(),
+        Output::File(_) => std::fs::read(&tar_path).unwrap(),
+    };
     assert_eq!(bytes.len() % 512, 0);
     bytes
+}
+
+fn write_entries(out: &mut DynWriter<'_>, entries: &[(Entry, Via)], scratch: &Path) {
+    let mut tar = TarWriter::new(out);
+    for (i, (e, via)) in entries.iter().enumerate() {
+        let options = Options::new(e.mode, e.mtime);
+        match (&e.kind, via) {
+            (Kind::Dir, _) => tar.write_dir(&e.path, options),
+            (Kind::File(c), Via::Bytes) => tar.write_file_bytes(&e.path, c, options),
+            (Kind::File(c), Via::IoRead) => {
+                tar.write_file_io(&e.path, c.len() as u64, &mut &c[..], options)
+            }
+            (Kind::File(c), Via::Reader) => {
+                // A reader over the contents with a 100-byte buffer.
+                let mut storage = [0u8; 100];
+                let mut reader = Reader::from_io(&c[..], &mut storage[..]);
+                tar.write_file_stream(&e.path, c.len() as u64, &mut reader, options)
+            }
+            (Kind::File(c), Via::File) => {
+                let src = scratch.join(format!("content-{i}"));
+                std::fs::write(&src, c).unwrap();
+                let file = std::fs::File::open(&src).unwrap();
+                let mut storage = [0u8; 333];
+                let mut reader = Reader::file(&file, &mut storage[..]);
+                tar.write_file(&e.path, &mut reader, options)
+            }
+            (Kind::Symlink(t), _) => tar.write_symlink(&e.path, t, options),
+        }
+        .unwrap_or_else(|err| panic!("{err}"));
+    }
+    tar.finish().unwrap();
 }
 
 struct Scratch(PathBuf);
@@ -271,8 +319,8 @@ fn check_tar_crate(bytes: &[u8], entries: &[Entry]) {
     assert_eq!(seen, expected);
 }
 
-fn check_everything(entries: &[(Entry, Via)], buffer: usize) {
-    let bytes = archive(entries, buffer);
+fn check_everything(entries: &[(Entry, Via)], output: Output) {
+    let bytes = archive(entries, output);
     let plain: Vec<Entry> = entries.iter().map(|(e, _)| e.clone()).collect();
     check_tar_crate(&bytes, &plain);
     check_gnu_list(&bytes, &plain);
@@ -370,8 +418,15 @@ fn edge_cases_through_gnu_tar_and_the_tar_crate() {
     let hundred = format!("top/{}", "h".repeat(96));
     assert_eq!(hundred.len(), 100);
     entries[5].0.path = hundred;
-    for buffer in [0, 100, 512, 8192] {
-        check_everything(&entries, buffer);
+    for output in [
+        Output::Memory(0),
+        Output::Memory(100),
+        Output::Memory(8192),
+        Output::File(0),
+        Output::File(512),
+        Output::File(8192),
+    ] {
+        check_everything(&entries, output);
     }
 }
 
@@ -379,7 +434,7 @@ fn edge_cases_through_gnu_tar_and_the_tar_crate() {
 fn pax_mtime_past_eleven_octal_digits_reaches_gnu_tar() {
     let late = 0o777_7777_7777 + 12_345; // past 2242-03-16
     let entries = [(file("future", b"later".to_vec(), 0o644, late), Via::Bytes)];
-    let bytes = archive(&entries, 64);
+    let bytes = archive(&entries, Output::Memory(64));
     let plain = [entries[0].0.clone()];
     check_gnu_list(&bytes, &plain);
     // GNU tar warns about (but extracts) a time stamp in the future.
@@ -398,13 +453,13 @@ fn entries_strategy() -> impl Strategy<Value = Vec<(Entry, Via)>> {
         any::<u64>(),
         prop::sample::select(vec![0o644u32, 0o600, 0o755, 0o700, 0o444, 0o640]),
         0u64..1_700_000_000,
-        any::<bool>(),
+        0u8..4,
     );
     prop::collection::vec(one, 1..12).prop_map(|items| {
         items
             .into_iter()
             .enumerate()
-            .map(|(i, (segments, kind, len, seed, mode, mtime, io))| {
+            .map(|(i, (segments, kind, len, seed, mode, mtime, via))| {
                 // A unique first component keeps paths from colliding.
                 let path = format!("e{i}/{}", segments.join("/"));
                 let entry = if kind == 0 {
@@ -414,7 +469,8 @@ fn entries_strategy() -> impl Strategy<Value = Vec<(Entry, Via)>> {
                 } else {
                     file(&path, noise(seed, len), mode, mtime)
                 };
-                (entry, if io { Via::IoRead } else { Via::Bytes })
+                let via = [Via::Bytes, Via::IoRead, Via::Reader, Via::File][usize::from(via)];
+                (entry, via)
             })
             .collect()
     })
@@ -427,8 +483,10 @@ proptest! {
     fn random_archives_read_back_identically(
         entries in entries_strategy(),
         buffer in prop::sample::select(vec![0usize, 1, 511, 4096]),
+        to_file in any::<bool>(),
     ) {
-        check_everything(&entries, buffer);
+        let output = if to_file { Output::File(buffer) } else { Output::Memory(buffer) };
+        check_everything(&entries, output);
     }
 }
 
@@ -437,7 +495,7 @@ fn listing_and_sizes_match_a_byte_count() {
     // Block accounting: per entry one header, plus a pax header and its
     // records block where needed, plus contents padded; two zero blocks.
     let entries = edge_cases();
-    let bytes = archive(&entries, 0);
+    let bytes = archive(&entries, Output::Memory(0));
     let mut blocks: BTreeMap<&str, usize> = BTreeMap::new();
     // The length of a pax record, found by search: the smallest `n` with
     // `n == digits(n) + " key=value\n"`.

@@ -156,6 +156,31 @@ impl Sink for BodySink<'_, '_> {
             .flush()
             .map_err(|_| self.fail(BodyError::Downstream))
     }
+
+    /// The buffered bytes, then at most `limit` bytes of `file`, framed:
+    /// forwarded with the protocol output's `send_file_header` (so a
+    /// connection writer over a socket can use `sendfile`), counted against
+    /// a content length, inside a chunk sized ahead from the file's size,
+    /// or skipped when eliding. `Unimplemented` when the framing needs the
+    /// file's size and `fstat` cannot tell it: the caller's read loop then
+    /// goes through `drain`.
+    #[cfg(all(feature = "os", unix))]
+    fn send_file(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        file: &mut crate::fs::FileSource<'_>,
+        limit: crate::Limit,
+    ) -> Result<usize, crate::SendFileError> {
+        use super::send_file::{Fail, send_file};
+        if self.err.is_some() {
+            return Err(crate::SendFileError::WriteFailed);
+        }
+        match send_file(self.out, &mut self.state, self.eliding, buf, file, limit) {
+            Ok(n) => Ok(n),
+            Err(Fail::Pass(e)) => Err(e),
+            Err(Fail::Body(e)) => Err(self.fail(e).into()),
+        }
+    }
 }
 
 /// An HTTP/1.1 body writer: a [`Writer`] whose drain frames the body for

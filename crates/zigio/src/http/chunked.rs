@@ -13,7 +13,7 @@ pub const CHUNK_HEADER_LEN: usize = 10;
 
 /// The largest chunk this platform can announce: the chunk's data must be
 /// expressible as a [`Limit`] other than `UNLIMITED` (`usize::MAX`).
-fn max_chunk() -> u64 {
+pub(super) fn max_chunk() -> u64 {
     MAX_CHUNK_LEN.min(usize::MAX as u64 - 1)
 }
 

@@ -22,6 +22,8 @@ mod body;
 mod chunked;
 mod error;
 mod header;
+#[cfg(all(feature = "os", unix))]
+mod send_file;
 
 pub use body::{BodySink, BodyWriter, Framing, State};
 pub use chunked::{CHUNK_HEADER_LEN, MAX_CHUNK_LEN};

@@ -257,3 +257,121 @@ fn downstream_failure_is_kept() {
     assert_eq!(body.writer.write_all(b"x"), Err(WriteFailed));
     assert_eq!(body.error(), Some(&BodyError::Downstream));
 }
+
+#[cfg(all(feature = "os", unix))]
+mod files {
+    use super::*;
+    use crate::{Limit, Reader};
+    use std::io::Write;
+
+    struct TempFile(std::path::PathBuf, std::fs::File);
+
+    impl TempFile {
+        fn new(tag: &str, content: &[u8]) -> TempFile {
+            let p =
+                std::env::temp_dir().join(format!("zigio-http-unit-{tag}-{}", std::process::id()));
+            std::fs::File::create(&p)
+                .unwrap()
+                .write_all(content)
+                .unwrap();
+            let f = std::fs::File::open(&p).unwrap();
+            TempFile(p, f)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn content() -> Vec<u8> {
+        (0..10_000u32).map(|i| (i % 241) as u8).collect()
+    }
+
+    #[test]
+    fn chunked_send_file_sizes_the_chunk_from_the_file() {
+        let content = content();
+        let src = TempFile::new("chunked", &content);
+        let mut out = Writer::allocating();
+        let mut storage = [0u8; 64];
+        let mut body = BodyWriter::new(&mut out, &mut storage, Framing::Chunked);
+        body.writer.write_all(b"head:").unwrap();
+        let mut rbuf = [0u8; 100];
+        let mut file = Reader::file(&src.1, &mut rbuf[..]);
+        assert_eq!(file.peek(3).unwrap(), &content[..3]);
+        let sent = body
+            .writer
+            .send_file_all(&mut file, Limit::UNLIMITED)
+            .unwrap();
+        assert_eq!(sent, content.len());
+        body.end_chunked(&[Header::new("x-len", "10000")]).unwrap();
+        let (data, trailers) = dechunk(out.written());
+        assert_eq!(&data[..5], b"head:");
+        assert_eq!(&data[5..], &content[..]);
+        assert_eq!(trailers, ["x-len: 10000"]);
+    }
+
+    #[test]
+    fn content_length_send_file_is_exact_or_refused() {
+        let content = content();
+        let src = TempFile::new("cl", &content);
+        let mut out = Writer::allocating();
+        let mut body = BodyWriter::new(
+            &mut out,
+            Buffer::empty(),
+            Framing::ContentLength(content.len() as u64),
+        );
+        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        body.writer
+            .send_file_all(&mut file, Limit::UNLIMITED)
+            .unwrap();
+        body.end().unwrap();
+        assert_eq!(out.written(), &content[..]);
+
+        // One byte too many: the send is refused whole.
+        let mut out = Writer::allocating();
+        let mut body = BodyWriter::new(
+            &mut out,
+            Buffer::empty(),
+            Framing::ContentLength(content.len() as u64 - 1),
+        );
+        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        assert!(
+            body.writer
+                .send_file_all(&mut file, Limit::UNLIMITED)
+                .is_err()
+        );
+        assert!(matches!(
+            body.error(),
+            Some(BodyError::ContentLengthExceeded {
+                sent: 0,
+                offered: 10_000,
+                ..
+            })
+        ));
+        drop(body);
+        assert_eq!(out.written(), b"");
+    }
+
+    #[test]
+    fn eliding_send_file_skips_the_file() {
+        let content = content();
+        let src = TempFile::new("elide", &content);
+        let mut out = Writer::allocating();
+        let mut body = BodyWriter::eliding(
+            &mut out,
+            Buffer::empty(),
+            Framing::ContentLength(content.len() as u64),
+        );
+        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        let sent = body
+            .writer
+            .send_file_all(&mut file, Limit::UNLIMITED)
+            .unwrap();
+        assert_eq!(sent, content.len());
+        assert_eq!(file.logical_pos(), content.len() as u64);
+        body.end().unwrap();
+        assert_eq!(out.written(), b"");
+    }
+}

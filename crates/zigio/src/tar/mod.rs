@@ -8,6 +8,12 @@
 //! a buffered writer fills in place (`tar/Writer.zig:139-150`). The archive
 //! ends with two zero blocks ([`TarWriter::finish`]).
 //!
+//! Contents come from a byte slice ([`TarWriter::write_file_bytes`]), a
+//! [`Reader`](crate::Reader) that streams them into the output
+//! ([`TarWriter::write_file_stream`]), a file reader through the output's
+//! `send_file_all` ([`TarWriter::write_file`], feature `os`), or any
+//! `std::io::Read` ([`TarWriter::write_file_io`]).
+//!
 //! Where ustar's fields are too small the entry is preceded by a pax
 //! extended header (typeflag `x`, POSIX.1-2001) carrying the real value:
 //! `path` for names that do not fit the 100-byte name and 155-byte prefix

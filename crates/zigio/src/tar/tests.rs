@@ -163,3 +163,142 @@ fn large_values_move_to_pax_records() {
     assert_eq!(w[156], b'x');
     assert_eq!(&w[512..532], b"20 mtime=8589934592\n");
 }
+
+fn bytes_archive(path: &str, content: &[u8], options: Options) -> Vec<u8> {
+    let mut out = Writer::allocating();
+    TarWriter::new(&mut out)
+        .write_file_bytes(path, content, options)
+        .unwrap();
+    out.into_vec()
+}
+
+#[test]
+fn reader_stream_matches_bytes_and_reports_a_short_source() {
+    let content: Vec<u8> = (0..3000u32).map(|i| (i * 7) as u8).collect();
+    let options = Options::new(0o600, 42);
+    let mut out = Writer::allocating();
+    let mut reader = crate::Reader::fixed(&content);
+    TarWriter::new(&mut out)
+        .write_file_stream("s", content.len() as u64, &mut reader, options)
+        .unwrap();
+    assert_eq!(out.written(), bytes_archive("s", &content, options));
+
+    let mut out = Writer::allocating();
+    let mut reader = crate::Reader::fixed(&content[..100]);
+    let err = TarWriter::new(&mut out)
+        .write_file_stream("short", 512, &mut reader, options)
+        .unwrap_err();
+    assert_eq!(err.entry.as_deref(), Some("short"));
+    assert_eq!(
+        err.kind,
+        TarErrorKind::SizeMismatch {
+            declared: 512,
+            streamed: 100
+        }
+    );
+}
+
+#[cfg(all(feature = "os", unix))]
+mod files {
+    use super::*;
+    use crate::Reader;
+    use std::io::Write;
+
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(tag: &str, content: &[u8]) -> TempFile {
+            let p =
+                std::env::temp_dir().join(format!("zigio-tar-unit-{tag}-{}", std::process::id()));
+            std::fs::File::create(&p)
+                .unwrap()
+                .write_all(content)
+                .unwrap();
+            TempFile(p)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn file_reader_contents_go_through_send_file_all() {
+        let content: Vec<u8> = (0..70_000u32).map(|i| (i % 253) as u8).collect();
+        let src = TempFile::new("src", &content);
+        let options = Options::new(0o640, 1_600_000_000);
+        let expected = bytes_archive("f", &content, options);
+
+        // Into a file writer: the contents go by copy_file_range/sendfile.
+        let dst = TempFile::new("dst", b"");
+        {
+            let input = std::fs::File::open(&src.0).unwrap();
+            let output = std::fs::File::create(&dst.0).unwrap();
+            let (mut rbuf, mut wbuf) = ([0u8; 1000], [0u8; 4096]);
+            let mut reader = Reader::file(&input, &mut rbuf[..]);
+            // Buffered bytes of the reader must go first, not be skipped.
+            assert_eq!(reader.peek(10).unwrap(), &content[..10]);
+            let mut w = Writer::file(&output, &mut wbuf[..]);
+            TarWriter::new(&mut w)
+                .write_file("f", &mut reader, options)
+                .unwrap();
+            w.finish().unwrap();
+        }
+        assert_eq!(std::fs::read(&dst.0).unwrap(), expected);
+
+        // Into an in-memory writer, from the middle of the file: the rest
+        // is archived.
+        let input = std::fs::File::open(&src.0).unwrap();
+        let mut rbuf = [0u8; 256];
+        let mut reader = Reader::file(&input, &mut rbuf[..]);
+        reader.discard_all(300).unwrap();
+        let mut out = Writer::allocating();
+        TarWriter::new(&mut out)
+            .write_file("g", &mut reader, options)
+            .unwrap();
+        assert_eq!(out.written(), bytes_archive("g", &content[300..], options));
+    }
+
+    #[test]
+    fn a_file_that_shrank_is_a_size_mismatch() {
+        let src = TempFile::new("shrink", &[5; 2000]);
+        let input = std::fs::File::open(&src.0).unwrap();
+        let mut reader = Reader::file(&input, crate::reader::ReadBuffer::empty());
+        reader.source.size().unwrap(); // size taken: 2000
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&src.0)
+            .unwrap()
+            .set_len(1500)
+            .unwrap();
+        let mut out = Writer::allocating();
+        let err = TarWriter::new(&mut out)
+            .write_file("shrank", &mut reader, Options::default())
+            .unwrap_err();
+        assert_eq!(err.entry.as_deref(), Some("shrank"));
+        assert_eq!(
+            err.kind,
+            TarErrorKind::SizeMismatch {
+                declared: 2000,
+                streamed: 1500
+            }
+        );
+    }
+
+    #[test]
+    fn options_from_metadata() {
+        let src = TempFile::new("meta", b"x");
+        std::fs::set_permissions(&src.0, std::os::unix::fs::PermissionsExt::from_mode(0o604))
+            .unwrap();
+        let meta = std::fs::metadata(&src.0).unwrap();
+        let o = Options::from_metadata(&meta);
+        assert_eq!(o.mode, Some(0o604));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!(o.mtime <= now && o.mtime + 600 > now, "{o:?}");
+    }
+}

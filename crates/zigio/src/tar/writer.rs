@@ -3,7 +3,8 @@
 use super::header::{BLOCK_SIZE, EntryType, Header, MAX_OCTAL_11};
 use super::pax::Records;
 use super::{TarError, TarErrorKind};
-use crate::{DynWriter, WriteFailed};
+use crate::reader::{DynReader, StreamError};
+use crate::{DynWriter, Limit, WriteFailed};
 use std::borrow::Cow;
 use std::io;
 
@@ -26,6 +27,18 @@ impl Options {
             mode: Some(mode),
             mtime,
         }
+    }
+
+    /// The permission bits and modification time of a file on disk (Zig's
+    /// `writeFile` takes the mtime from `stat`). A modification time before
+    /// the epoch is stored as 0.
+    #[cfg(unix)]
+    pub fn from_metadata(meta: &std::fs::Metadata) -> Options {
+        use std::os::unix::fs::MetadataExt;
+        Options::new(
+            meta.mode() & 0o7777,
+            u64::try_from(meta.mtime()).unwrap_or(0),
+        )
     }
 }
 
@@ -87,6 +100,104 @@ impl<'o, 'w> TarWriter<'o, 'w> {
         self.out
             .write_all(content)
             .map_err(|e| write_error(path, e))?;
+        self.write_padding(path, size)
+    }
+
+    /// Writes a regular file whose contents are the next `size` bytes of
+    /// `reader` (Zig's `writeFileStream`, `tar/Writer.zig:60-72`): the
+    /// reader streams them into the output writer, its buffered bytes
+    /// first, without an intermediate copy.
+    ///
+    /// # Errors
+    /// [`TarErrorKind::SizeMismatch`] if `reader` ends before `size` bytes
+    /// (the archive is then unusable: the header announced `size`),
+    /// [`TarErrorKind::Read`] if its source fails, [`TarErrorKind::Write`]
+    /// if the output fails; each names `path`.
+    pub fn write_file_stream(
+        &mut self,
+        path: &str,
+        size: u64,
+        reader: &mut DynReader<'_>,
+        options: Options,
+    ) -> Result<(), TarError> {
+        self.write_header(EntryType::Regular, path, "", size, options)?;
+        let mut streamed = 0;
+        while streamed < size {
+            match reader.stream(self.out, Limit::limited64(size - streamed)) {
+                Ok(n) => streamed += n as u64,
+                Err(StreamError::EndOfStream) => {
+                    return Err(TarError::new(
+                        path,
+                        TarErrorKind::SizeMismatch {
+                            declared: size,
+                            streamed,
+                        },
+                    ));
+                }
+                Err(StreamError::ReadFailed) => {
+                    return Err(TarError::new(
+                        path,
+                        TarErrorKind::Read(
+                            "the reader's source failed (it keeps the cause)".into(),
+                        ),
+                    ));
+                }
+                Err(StreamError::WriteFailed) => return Err(write_error(path, WriteFailed)),
+            }
+        }
+        self.write_padding(path, size)
+    }
+
+    /// Writes a regular file whose contents are the rest of `file`, from
+    /// its logical position to the size `fstat` reports, sent with the
+    /// output writer's [`send_file_all`](crate::Writer::send_file_all):
+    /// `sendfile`/`copy_file_range` when the output is a file writer, a read
+    /// loop into its buffer otherwise (Zig's `writeFile`,
+    /// `tar/Writer.zig:41-58`). Bytes the reader had buffered go first.
+    ///
+    /// Unlike Zig, which sends until end of file, at most the size in the
+    /// header is sent: a file that grew meanwhile cannot corrupt the
+    /// archive.
+    ///
+    /// # Errors
+    /// [`TarErrorKind::SizeMismatch`] if the file ends early (it shrank
+    /// after its size was taken), [`TarErrorKind::Read`] if its size is
+    /// unknown (not a regular file: use
+    /// [`write_file_stream`](Self::write_file_stream) with a known size) or
+    /// reading fails, [`TarErrorKind::Write`]; each names `path`.
+    #[cfg(all(feature = "os", unix))]
+    pub fn write_file(
+        &mut self,
+        path: &str,
+        file: &mut crate::fs::FileReader<'_, '_>,
+        options: Options,
+    ) -> Result<(), TarError> {
+        let read_error = |why: String| TarError::new(path, TarErrorKind::Read(why));
+        let end = file
+            .source
+            .size()
+            .map_err(|e| read_error(format!("cannot archive without a size: {e}")))?;
+        let size = end.saturating_sub(file.logical_pos());
+        self.write_header(EntryType::Regular, path, "", size, options)?;
+        let sent = self
+            .out
+            .send_file_all(file, Limit::limited64(size))
+            .map_err(|e| match e {
+                crate::reader::TransferError::WriteFailed => write_error(path, WriteFailed),
+                crate::reader::TransferError::ReadFailed => read_error(match &file.source.err {
+                    Some(os) => os.to_string(),
+                    None => "the file reader failed".into(),
+                }),
+            })?;
+        if sent as u64 != size {
+            return Err(TarError::new(
+                path,
+                TarErrorKind::SizeMismatch {
+                    declared: size,
+                    streamed: sent as u64,
+                },
+            ));
+        }
         self.write_padding(path, size)
     }
 

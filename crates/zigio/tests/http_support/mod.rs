@@ -14,7 +14,7 @@ use std::process::Command;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 use zigio::http::{BodyError, BodyWriter, Framing, Header};
-use zigio::{Buffer, Writer};
+use zigio::{Buffer, DynWriter, Limit, Reader, Writer};
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -33,6 +33,9 @@ pub enum Op {
     SplatByte(u8, usize),
     /// `BodyWriter::flush`.
     Flush,
+    /// These bytes, put in a file and sent with `send_file_all` from a
+    /// file reader.
+    SendFile(Vec<u8>),
 }
 
 impl Op {
@@ -53,6 +56,7 @@ impl Op {
             }
             Op::SplatByte(b, n) => vec![*b; *n],
             Op::Flush => Vec::new(),
+            Op::SendFile(b) => b.clone(),
         }
     }
 }
@@ -90,8 +94,12 @@ pub struct Response {
     pub conn_buffer: usize,
     /// Most bytes one `write` on the socket may take (0: no cap), so that
     /// the connection writer's drains are partial and the body writer must
-    /// continue chunks across calls.
+    /// continue chunks across calls. Ignored with `socket_sink`.
     pub max_write: usize,
+    /// Write the connection with a `zigio` file writer over the socket
+    /// (whose `send_file` uses `sendfile`) instead of a `std::io::Write`
+    /// adapter (which has no `send_file`: files are read and written).
+    pub socket_sink: bool,
 }
 
 /// A socket whose writes take at most `max` bytes each.
@@ -212,11 +220,33 @@ fn serve_one(mut stream: TcpStream, response: &Response) -> Outcome {
     let eliding = method == "HEAD";
 
     let mut conn_storage = vec![0u8; response.conn_buffer];
-    let capped = Capped {
-        stream: &mut stream,
-        max: response.max_write,
+    let result = if response.socket_sink {
+        let mut conn = Writer::file_streaming(&stream, &mut conn_storage[..]);
+        let result = respond(&mut conn, response, eliding);
+        let _ = conn.flush();
+        result
+    } else {
+        let capped = Capped {
+            stream: &mut stream,
+            max: response.max_write,
+        };
+        let mut conn = Writer::from_io(capped, &mut conn_storage[..]);
+        let result = respond(&mut conn, response, eliding);
+        // Whatever happened, the connection ends here; flush what is
+        // buffered (the body writer never let its framing be violated).
+        let _ = conn.flush();
+        result
     };
-    let mut conn = Writer::from_io(capped, &mut conn_storage[..]);
+    let _ = stream.shutdown(Shutdown::Write);
+    // Let the client read everything before the socket is dropped: wait
+    // for its close, boundedly.
+    let mut sink = [0u8; 1024];
+    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
+    Outcome { method, result }
+}
+
+/// Writes the head and the body to `conn`.
+fn respond(conn: &mut DynWriter<'_>, response: &Response, eliding: bool) -> Result<(), BodyError> {
     let mut head = String::from("HTTP/1.1 200 OK\r\nconnection: close\r\n");
     match response.framing {
         Framing::ContentLength(n) => head += &format!("content-length: {n}\r\n"),
@@ -236,22 +266,11 @@ fn serve_one(mut stream: TcpStream, response: &Response) -> Outcome {
     let mut body_storage = vec![0u8; response.body_buffer];
     let buffer = Buffer::borrowed(&mut body_storage[..]);
     let mut body = if eliding {
-        BodyWriter::eliding(&mut conn, buffer, response.framing)
+        BodyWriter::eliding(conn, buffer, response.framing)
     } else {
-        BodyWriter::new(&mut conn, buffer, response.framing)
+        BodyWriter::new(conn, buffer, response.framing)
     };
-    let result = write_body(&mut body, response);
-    drop(body);
-    // Whatever happened, the connection ends here; flush what is buffered
-    // (the body writer never let its framing be violated).
-    let _ = conn.flush();
-    drop(conn);
-    let _ = stream.shutdown(Shutdown::Write);
-    // Let the client read everything before the socket is dropped: wait
-    // for its close, boundedly.
-    let mut sink = [0u8; 1024];
-    while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
-    Outcome { method, result }
+    write_body(&mut body, response)
 }
 
 fn write_body(body: &mut BodyWriter<'_, '_, '_>, response: &Response) -> Result<(), BodyError> {
@@ -268,6 +287,24 @@ fn write_body(body: &mut BodyWriter<'_, '_, '_>, response: &Response) -> Result<
                 .write_splat_all(&mut [head.as_slice(), pattern.as_slice()], *count),
             Op::SplatByte(b, n) => body.writer.splat_byte_all(*b, *n),
             Op::Flush => body.flush().map_err(|_| zigio::WriteFailed),
+            Op::SendFile(bytes) => {
+                let dir = ScratchDir::new("send-file");
+                let path = dir.path.join("content");
+                std::fs::write(&path, bytes).unwrap();
+                let file = std::fs::File::open(&path).unwrap();
+                let mut storage = [0u8; 300];
+                let mut reader = Reader::file(&file, &mut storage[..]);
+                match body.writer.send_file_all(&mut reader, Limit::UNLIMITED) {
+                    Ok(n) => {
+                        assert_eq!(n, bytes.len(), "server: send_file_all sent {n} bytes");
+                        Ok(())
+                    }
+                    Err(e) => {
+                        assert!(body.error().is_some(), "server: send_file_all: {e:?}");
+                        Err(zigio::WriteFailed)
+                    }
+                }
+            }
         };
         if r.is_err() {
             return Err(err(body));
