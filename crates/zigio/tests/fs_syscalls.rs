@@ -1,0 +1,245 @@
+//! System calls of the file writer, counted by `strace -c -f`, against Zig
+//! 0.15.1's measured counts (design.md, "Measuring") and std's `BufWriter`.
+//!
+//! The test binary runs itself under strace with `ZIGIO_SYSCALL_WORKLOAD`
+//! set; the child then does nothing but the workload, so every write-family
+//! call in strace's summary is the workload's (this target has
+//! `harness = false`: no libtest output is counted).
+//!
+//! Workloads, each to `/dev/null` with a 4096-byte buffer:
+//! - `small`: 1,000,000 writes of 16 bytes. Zig 0.15.1: 3,892 `writev`.
+//! - `mixed`: 100,000 pairs of a 16-byte and a 10,000-byte write. Zig
+//!   0.15.1: 100,000 `writev`; std's `BufWriter`: 200,000 `write`.
+//!
+//! strace is required: without it the test fails and says so.
+#![cfg(all(feature = "os", unix))]
+
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::process::{Command, ExitCode};
+use zigio::Writer;
+
+const ENV: &str = "ZIGIO_SYSCALL_WORKLOAD";
+const BUFFER: usize = 4096;
+const SMALL_WRITES: usize = 1_000_000;
+const MIXED_PAIRS: usize = 100_000;
+/// Zig 0.15.1's counts for the same workloads.
+const ZIG_SMALL: u64 = 3_892;
+const ZIG_MIXED: u64 = 100_000;
+/// The write-family system calls that strace may report.
+const WRITE_CALLS: [&str; 5] = ["write", "writev", "pwrite64", "pwritev", "pwritev2"];
+
+fn dev_null() -> File {
+    OpenOptions::new().write(true).open("/dev/null").unwrap()
+}
+
+/// The child side: runs one workload and exits.
+fn run_workload(name: &str) {
+    let small = [0x5au8; 16];
+    let big = vec![0xa5u8; 10_000];
+    let out = dev_null();
+    let mut storage = [0u8; BUFFER];
+    match name {
+        "zigio-streaming-small" | "zigio-positional-small" => {
+            let mut w = if name.contains("streaming") {
+                Writer::file_streaming(&out, &mut storage)
+            } else {
+                Writer::file(&out, &mut storage)
+            };
+            for _ in 0..SMALL_WRITES {
+                w.write_all(&small).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        "zigio-streaming-mixed" | "zigio-positional-mixed" => {
+            let mut w = if name.contains("streaming") {
+                Writer::file_streaming(&out, &mut storage)
+            } else {
+                Writer::file(&out, &mut storage)
+            };
+            for _ in 0..MIXED_PAIRS {
+                w.write_all(&small).unwrap();
+                w.write_all(&big).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        "bufwriter-small" => {
+            let mut w = std::io::BufWriter::with_capacity(BUFFER, out);
+            for _ in 0..SMALL_WRITES {
+                w.write_all(&small).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        "bufwriter-mixed" => {
+            let mut w = std::io::BufWriter::with_capacity(BUFFER, out);
+            for _ in 0..MIXED_PAIRS {
+                w.write_all(&small).unwrap();
+                w.write_all(&big).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        other => panic!("{ENV}={other}: unknown workload"),
+    }
+}
+
+/// Runs `workload` in a child under `strace -c -f` and returns the calls of
+/// each write-family system call, from strace's summary table.
+fn count(workload: &str) -> Result<Vec<(String, u64)>, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    let summary = tempfile::NamedTempFile::new().map_err(|e| format!("temp file: {e}"))?;
+    let status = Command::new("strace")
+        .arg("-f")
+        .arg("-c")
+        .arg("-o")
+        .arg(summary.path())
+        .arg("-e")
+        .arg(format!("trace={}", WRITE_CALLS.join(",")))
+        .arg(&exe)
+        .env(ENV, workload)
+        .status()
+        .map_err(|e| {
+            format!(
+                "cannot run strace ({e}): this test needs it; install it (apt-get install strace; .ci/run does)"
+            )
+        })?;
+    if !status.success() {
+        return Err(format!(
+            "strace -c -f {} ({workload}) exited with {status}",
+            exe.display()
+        ));
+    }
+    let text =
+        std::fs::read_to_string(summary.path()).map_err(|e| format!("strace summary: {e}"))?;
+    parse_summary(&text).map_err(|e| format!("{e}\nstrace summary was:\n{text}"))
+}
+
+/// Parses strace's `-c` table: lines of `% time  seconds  usecs/call  calls
+/// [errors]  syscall`; keeps the write-family rows.
+fn parse_summary(text: &str) -> Result<Vec<(String, u64)>, String> {
+    let mut rows = Vec::new();
+    let mut saw_header = false;
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.first() == Some(&"%") {
+            saw_header = true;
+            continue;
+        }
+        let Some(&name) = fields.last() else { continue };
+        if !WRITE_CALLS.contains(&name) || fields.len() < 5 {
+            continue;
+        }
+        let calls = fields[3]
+            .parse::<u64>()
+            .map_err(|e| format!("calls column {:?} of {line:?}: {e}", fields[3]))?;
+        rows.push((name.to_string(), calls));
+    }
+    if !saw_header {
+        return Err("no strace -c summary header found".into());
+    }
+    Ok(rows)
+}
+
+fn total(rows: &[(String, u64)]) -> u64 {
+    rows.iter().map(|(_, n)| n).sum()
+}
+
+fn main() -> ExitCode {
+    if let Ok(name) = std::env::var(ENV) {
+        run_workload(&name);
+        return ExitCode::SUCCESS;
+    }
+    // `cargo test -- --list` and filters are passed through: list nothing
+    // special, run everything.
+    if std::env::args().any(|a| a == "--list") {
+        println!("syscall_counts: test");
+        return ExitCode::SUCCESS;
+    }
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    let mut measured = std::collections::BTreeMap::new();
+    for workload in [
+        "zigio-streaming-small",
+        "zigio-positional-small",
+        "bufwriter-small",
+        "zigio-streaming-mixed",
+        "zigio-positional-mixed",
+        "bufwriter-mixed",
+    ] {
+        match count(workload) {
+            Ok(rows) => {
+                println!("{workload:>24}: {:>7} write calls {rows:?}", total(&rows));
+                measured.insert(workload, rows);
+            }
+            Err(e) => {
+                println!("{workload}: {e}");
+                failures.push(format!("{workload}: {e}"));
+            }
+        }
+    }
+    let mut check = |ok: bool, what: String| {
+        if ok {
+            passed += 1;
+            println!("ok: {what}");
+        } else {
+            println!("FAILED: {what}");
+            failures.push(what);
+        }
+    };
+    let get = |w: &str| measured.get(w).map(|rows| total(rows));
+    for (zigio, bufwriter, zig, expect_call) in [
+        (
+            "zigio-streaming-small",
+            "bufwriter-small",
+            ZIG_SMALL,
+            "writev",
+        ),
+        (
+            "zigio-positional-small",
+            "bufwriter-small",
+            ZIG_SMALL,
+            "pwritev",
+        ),
+        (
+            "zigio-streaming-mixed",
+            "bufwriter-mixed",
+            ZIG_MIXED,
+            "writev",
+        ),
+        (
+            "zigio-positional-mixed",
+            "bufwriter-mixed",
+            ZIG_MIXED,
+            "pwritev",
+        ),
+    ] {
+        let (Some(z), Some(b)) = (get(zigio), get(bufwriter)) else {
+            continue;
+        };
+        check(
+            z > 0,
+            format!("{zigio}: the workload reached the kernel ({z} calls)"),
+        );
+        check(
+            z <= zig,
+            format!("{zigio}: {z} write calls <= Zig 0.15.1's {zig}"),
+        );
+        check(
+            z <= b,
+            format!("{zigio}: {z} write calls <= BufWriter's {b}"),
+        );
+        let only = measured[zigio].iter().all(|(name, _)| name == expect_call);
+        check(
+            only,
+            format!(
+                "{zigio}: every write is one {expect_call} ({:?})",
+                measured[zigio]
+            ),
+        );
+    }
+    println!("{passed} passed, {} failed", failures.len());
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
