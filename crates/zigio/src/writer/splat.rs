@@ -111,6 +111,14 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
 
     /// Writes `byte` `n` times such that, whenever the buffer is drained, the
     /// newest `preserve` bytes stay buffered (`Writer.zig:764-788`).
+    ///
+    /// Unlike Zig 0.15.1, older buffered bytes are drained, never dropped:
+    /// the last copies are placed with [`rebase`](Self::rebase).
+    ///
+    /// # Panics
+    /// Where `rebase` does: with the default rebase, if the last
+    /// `min(n, preserve)` copies do not fit next to the newest `preserve`
+    /// bytes (`preserve + min(n, preserve)` larger than the buffer).
     pub fn splat_byte_preserve(
         &mut self,
         preserve: usize,
@@ -135,13 +143,14 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
                 return Ok(());
             }
         }
-        // Every further byte must stay buffered: keep only the newest
-        // `preserve` bytes in front of them.
-        let end = self.buf.end();
-        if preserve < end {
-            self.buf.as_mut_slice().copy_within(end - preserve..end, 0);
-            self.buf.set_end_unchecked(preserve);
-        }
+        // Every further byte must stay buffered together with the newest
+        // `preserve` bytes: make room by draining the older ones. (Zig
+        // 0.15.1 moves the newest `preserve` bytes to the front here
+        // without draining the bytes before them, which loses those bytes
+        // whenever the sink accepted only part of the earlier drain, or
+        // when no drain happened at all, as on fixed and allocating
+        // writers.)
+        self.rebase(preserve, remaining)?;
         while remaining > 0 {
             remaining -= self.splat_byte(byte, remaining)?;
         }

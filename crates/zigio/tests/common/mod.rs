@@ -6,6 +6,9 @@
 
 use zigio::{Buffer, Sink, WriteFailed, Writer, count_splat};
 
+/// More drain calls than any test makes on one sink.
+pub const MAX_DRAINS: usize = 100_000;
+
 /// What the scripted sink does on one drain call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -71,6 +74,9 @@ impl Sink for Scripted {
     ) -> Result<usize, WriteFailed> {
         assert!(!data.is_empty(), "drain called with empty data");
         self.drains += 1;
+        // The tests make far fewer drains; more means a caller is looping
+        // without progress, which should fail rather than hang.
+        assert!(self.drains <= MAX_DRAINS, "runaway: {MAX_DRAINS} drains");
         let data_len = count_splat(data, splat);
         let is_flush_pattern = data.len() == 1 && data[0].is_empty();
         if !is_flush_pattern && buf.end() + data_len <= buf.capacity() && data_len > 0 {
