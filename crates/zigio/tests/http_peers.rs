@@ -2,6 +2,10 @@
 //! 127.0.0.1 and read by real HTTP clients: hyper, curl, and a raw socket
 //! with a strict chunked parser.
 
+// Some entries and responses come from files (`Reader::file`, socket file
+// writers): the OS-backed half of the crate.
+#![cfg(all(feature = "os", unix))]
+
 mod http_support;
 
 use http_support::*;

@@ -227,6 +227,12 @@ impl Sink for BodySink<'_, '_> {
 /// - Chunk headers are written with `write_all`, so `out` may have any
 ///   buffer size, even none (Zig reserves 10 bytes with `writableArray`).
 /// - Trailers are validated before anything is written.
+/// - Ending marks the body ended whatever its framing (Zig leaves `.none`
+///   open), so a write after the end is an error, not extra bytes.
+/// - `send_file` of a content-length body checks the length before sending
+///   (from the file's size), and forwards to the protocol output's own
+///   `send_file_header`, so a socket `zigio::fs::FileWriter`
+///   sends file bytes with `sendfile` (feature `os`).
 pub struct BodyWriter<'a, 'o, 'w> {
     /// The body's interface: write through it (Zig's `BodyWriter.writer`).
     pub writer: Writer<'a, BodySink<'o, 'w>>,

@@ -7,10 +7,14 @@ use core::fmt;
 ///
 /// The writer interface itself only reports [`WriteFailed`]; the body
 /// writer keeps the reason, as Zig's `File.Writer` keeps its `err`, and
-/// returns it from its own methods (`flush`, `end`, ...). The first error
-/// is sticky: once a body writer has failed, every later drain, flush or
-/// end fails with the same reason, because the bytes already on the wire
-/// can no longer be framed correctly. The connection should be closed.
+/// returns it from its own methods (`flush`, `end`, ...).
+///
+/// Errors after which the bytes on the wire can no longer be framed
+/// correctly are sticky: once one is kept, every later drain, flush,
+/// `send_file` or end fails with it, and the connection should be closed.
+/// These are all but two: [`NotChunked`](BodyError::NotChunked) and
+/// [`InvalidTrailer`](BodyError::InvalidTrailer) are found before anything
+/// is written, and leave the body writer usable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BodyError {
