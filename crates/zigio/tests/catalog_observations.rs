@@ -1,7 +1,9 @@
 //! The behaviours that the catalog (`zig-0.15.1-writer-catalog.md`,
 //! section 2 and section 1.4) observed by running Zig 0.15.1 programs,
-//! reproduced with zigio; and the two `writeSplatHeaderLimit` bugs of Zig
-//! 0.15.1 that zigio deliberately does not copy.
+//! reproduced with zigio; and the bugs of Zig 0.15.1 that zigio
+//! deliberately does not copy: the two in `writeSplatHeaderLimit` that the
+//! catalog lists, and one in `splatBytePreserve` that the property tests
+//! found.
 
 mod common;
 
@@ -282,7 +284,7 @@ fn exp4a_drain_counts_accepting_at_most_7_bytes() {
 
 // ---------------------------------------------------------------------------
 // Zig 0.15.1 bugs that zigio does not copy (catalog section 1.4,
-// `writeSplatHeaderLimitFinish`).
+// `writeSplatHeaderLimitFinish`; and `splatBytePreserve`).
 // ---------------------------------------------------------------------------
 
 /// Zig 0.15.1 checks the header's length instead of each data piece's
@@ -360,4 +362,35 @@ fn write_splat_header_accepts_an_empty_pattern_with_any_splat() {
         sent += w.write_splat_header(header, &data, 2).unwrap();
     }
     assert_eq!(w.sink.received, full);
+}
+
+/// `splatBytePreserve` (`Writer.zig:764-788`), once fewer than `preserve`
+/// copies are left and they do not fit, moves the newest `preserve` bytes
+/// to the front of the buffer without draining the bytes before them.
+/// Observed with the Zig 0.15.1 compiler: after `writeAll("abcdefg")` on
+/// an allocating writer over 8 owned bytes, `splatBytePreserve(2, 'z', 2)`
+/// leaves "fgzz", and on an 8-byte fixed writer it also succeeds with
+/// "fgzz": "abcde" is lost. zigio drains (or, on these two writers, grows
+/// or fails) instead.
+#[test]
+fn splat_byte_preserve_never_drops_buffered_bytes() {
+    let mut aw = Writer::allocating_with_capacity(8);
+    aw.write_all(b"abcdefg").unwrap();
+    aw.splat_byte_preserve(2, b'z', 2).unwrap();
+    assert_eq!(aw.written(), b"abcdefgzz");
+
+    let mut storage = [0u8; 8];
+    let mut fw = Writer::fixed(&mut storage);
+    fw.write_all(b"abcdefg").unwrap();
+    assert_eq!(fw.splat_byte_preserve(2, b'z', 2), Err(WriteFailed));
+    assert_eq!(fw.buffered(), b"abcdefg");
+
+    // A sink that takes 3 bytes per drain: the first copies push out old
+    // bytes, the last 2 copies stay buffered after the newest 2 bytes.
+    let mut storage = [0u8; 8];
+    let mut w = Writer::new(&mut storage, Scripted::at_most(3));
+    w.write_all(b"abcdefg").unwrap();
+    w.splat_byte_preserve(2, b'z', 5).unwrap();
+    assert_eq!(accepted(&w, &w.sink.received), b"abcdefgzzzzz");
+    assert!(w.buffered().ends_with(b"zz") && w.end() >= 2);
 }
