@@ -1,6 +1,7 @@
 //! Line-by-line comparison of the two traces, and the run's numbers.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::exec::Run;
 use crate::rules::Rule;
@@ -57,6 +58,19 @@ pub struct Report {
     /// Why the Zig harness stopped early, if it did: only the scripts it
     /// reached were compared.
     pub harness_failure: Option<String>,
+    /// How long each side took (not part of the result proper).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of the phases of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Running every script on zigio (and writing zigio's traces).
+    pub zigio: Duration,
+    /// Both sides, which run concurrently (Zig one script behind).
+    pub both: Duration,
+    /// Comparing the traces.
+    pub compare: Duration,
 }
 
 impl Report {
@@ -85,6 +99,12 @@ impl fmt::Display for Report {
             write!(f, "; {n} ops excluded by rule {}", rule.name())?;
         }
         write!(f, "; {} scripts differ", self.mismatches.len())?;
+        let t = &self.timings;
+        write!(
+            f,
+            " (zigio {:.1?}, zigio and zig together {:.1?}, compare {:.1?})",
+            t.zigio, t.both, t.compare
+        )?;
         if let Some(failure) = &self.harness_failure {
             write!(f, "\n{failure}")?;
         }

@@ -2,9 +2,11 @@
 //! once per batch of scripts.
 
 use std::fmt;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::thread::{self, JoinHandle};
 
 use pinned_zig::BuildOptions;
 
@@ -106,46 +108,136 @@ impl Harness {
         &self.exe
     }
 
-    /// Runs every script in one process. The scripts are written to
-    /// `target/conformance/<label>.jsonl`, which is kept for replaying.
-    ///
-    /// A harness that fails (a Zig panic) still yields the trace it printed
-    /// up to the failure, and the failure.
+    /// Starts the harness on stdin. Scripts sent to the returned
+    /// [`Session`] run as they arrive, while the caller prepares the next;
+    /// they are also written to `target/conformance/<label>.jsonl`, kept for
+    /// replaying (`harness <file>`).
     ///
     /// # Errors
-    /// The file cannot be written or the harness cannot be started.
-    pub fn run(&self, label: &str, scripts: &[Script]) -> Result<Output, HarnessError> {
-        let mut text = String::new();
-        for s in scripts {
-            s.write_jsonl(&mut text);
-        }
+    /// The file cannot be created or the harness cannot be started.
+    pub fn start(&self, label: &str) -> Result<Session, HarnessError> {
         let path = self.work.join(format!("{label}.jsonl"));
-        fs::write(&path, text).map_err(|source| HarnessError::Io {
-            step: "write the scripts",
-            path: path.clone(),
-            source,
-        })?;
-        let out = Command::new(&self.exe)
-            .arg(&path)
-            .output()
+        let io = |step| {
+            let path = path.clone();
+            move |source| HarnessError::Io { step, path, source }
+        };
+        let kept = BufWriter::new(File::create(&path).map_err(io("create the scripts file"))?);
+        let mut child = Command::new(&self.exe)
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|source| HarnessError::Io {
-                step: "run the harness",
+                step: "start the harness",
                 path: self.exe.clone(),
                 source,
             })?;
-        let failure = (!out.status.success()).then(|| {
-            let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdin = child.stdin.take().map(BufWriter::new);
+        let mut stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        // Both pipes are drained concurrently, so the harness never blocks
+        // on a full pipe while this side blocks on its stdin.
+        let out_reader = thread::spawn(move || {
+            let mut s = Vec::new();
+            stdout.read_to_end(&mut s).map(|_| s)
+        });
+        let err_reader = thread::spawn(move || {
+            let mut s = Vec::new();
+            stderr.read_to_end(&mut s).map(|_| s)
+        });
+        Ok(Session {
+            child,
+            stdin,
+            kept,
+            path,
+            exe: self.exe.clone(),
+            out_reader,
+            err_reader,
+            line: String::new(),
+        })
+    }
+}
+
+/// A running harness (see [`Harness::start`]).
+#[derive(Debug)]
+pub struct Session {
+    child: Child,
+    /// `None` once the harness stopped reading (it failed).
+    stdin: Option<BufWriter<ChildStdin>>,
+    kept: BufWriter<File>,
+    path: PathBuf,
+    exe: PathBuf,
+    out_reader: JoinHandle<std::io::Result<Vec<u8>>>,
+    err_reader: JoinHandle<std::io::Result<Vec<u8>>>,
+    line: String,
+}
+
+impl Session {
+    /// Sends one script. If the harness has stopped (a Zig panic), the
+    /// script is only kept in the file; [`Session::finish`] reports why.
+    ///
+    /// # Errors
+    /// The scripts file cannot be written.
+    pub fn send(&mut self, script: &Script) -> Result<(), HarnessError> {
+        self.line.clear();
+        script.write_jsonl(&mut self.line);
+        self.kept
+            .write_all(self.line.as_bytes())
+            .map_err(|source| HarnessError::Io {
+                step: "write the scripts file",
+                path: self.path.clone(),
+                source,
+            })?;
+        if let Some(stdin) = &mut self.stdin
+            && stdin.write_all(self.line.as_bytes()).is_err()
+        {
+            // A broken pipe: the harness exited; its status says why.
+            self.stdin = None;
+        }
+        Ok(())
+    }
+
+    /// Closes the harness's input, waits for it, and returns what it
+    /// printed.
+    ///
+    /// # Errors
+    /// The scripts file cannot be completed, or the harness's output cannot
+    /// be read.
+    pub fn finish(mut self) -> Result<Output, HarnessError> {
+        let io = |step: &'static str, path: &Path| {
+            let path = path.to_path_buf();
+            move |source| HarnessError::Io { step, path, source }
+        };
+        self.kept
+            .flush()
+            .map_err(io("write the scripts file", &self.path))?;
+        if let Some(mut stdin) = self.stdin.take() {
+            // A failed flush means the harness already exited.
+            let _ = stdin.flush();
+        }
+        let status = self
+            .child
+            .wait()
+            .map_err(io("wait for the harness", &self.exe))?;
+        let join = |h: JoinHandle<std::io::Result<Vec<u8>>>| {
+            h.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("reader thread panicked")))
+        };
+        let stdout = join(self.out_reader).map_err(io("read the harness's output", &self.exe))?;
+        let stderr = join(self.err_reader).map_err(io("read the harness's errors", &self.exe))?;
+        let failure = (!status.success()).then(|| {
+            let stderr = String::from_utf8_lossy(&stderr);
             let lines: Vec<&str> = stderr.lines().collect();
             let tail = lines[lines.len().saturating_sub(40)..].join("\n");
             format!(
-                "the Zig harness failed ({}): `{} {}`\n{tail}",
-                out.status,
+                "the Zig harness failed ({status}); replay: `{} {}`\n{tail}",
                 self.exe.display(),
-                path.display()
+                self.path.display()
             )
         });
         Ok(Output {
-            trace: String::from_utf8_lossy(&out.stdout).into_owned(),
+            trace: String::from_utf8_lossy(&stdout).into_owned(),
             failure,
         })
     }

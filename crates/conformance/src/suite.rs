@@ -1,6 +1,8 @@
 //! The standard run: which scripts, and how they are compared.
 
-use crate::compare::{Report, compare};
+use std::time::{Duration, Instant};
+
+use crate::compare::{Report, Timings, compare};
 use crate::exec::{self, Run};
 use crate::generate::{self, Shape};
 use crate::harness::{Harness, HarnessError};
@@ -67,7 +69,8 @@ impl Plan {
 }
 
 /// Runs `scripts` on zigio (with `mutant`, if any) and on Zig, and compares.
-/// `label` names the scripts file kept in `target/conformance/`.
+/// Zig runs each script while zigio runs the next. `label` names the
+/// scripts file kept in `target/conformance/`.
 ///
 /// # Errors
 /// The Zig side could not be built or run.
@@ -77,8 +80,26 @@ pub fn run(
     scripts: &[Script],
     mutant: Option<Mutant>,
 ) -> Result<Report, HarnessError> {
-    let runs: Vec<Run> = scripts.iter().map(|s| exec::run(s, mutant)).collect();
+    let started = Instant::now();
+    let mut session = harness.start(label)?;
+    let mut runs: Vec<Run> = Vec::with_capacity(scripts.len());
+    let mut zigio = Duration::ZERO;
+    for script in scripts {
+        let t = Instant::now();
+        let run = exec::run(script, mutant);
+        zigio += t.elapsed();
+        session.send(&run.zig_script)?;
+        runs.push(run);
+    }
+    let out = session.finish()?;
+    let total = started.elapsed();
+    let t = Instant::now();
     let zig_scripts: Vec<Script> = runs.iter().map(|r| r.zig_script.clone()).collect();
-    let out = harness.run(label, &zig_scripts)?;
-    Ok(compare(&out.trace, &zig_scripts, &runs, out.failure))
+    let mut report = compare(&out.trace, &zig_scripts, &runs, out.failure);
+    report.timings = Timings {
+        zigio,
+        both: total,
+        compare: t.elapsed(),
+    };
+    Ok(report)
 }

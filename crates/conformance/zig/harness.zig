@@ -2,7 +2,10 @@
 //! canonical trace. The Rust executor (crates/conformance/src/exec.rs)
 //! prints the same trace for zigio; the two are compared line by line.
 //!
-//! Usage: harness <scripts.jsonl>
+//! Usage: harness <scripts.jsonl | ->
+//!
+//! With `-` the scripts are read from stdin as they arrive, so the caller
+//! can run zigio on the next script while Zig runs this one.
 //!
 //! Input: JSON lines. A line with a "script" field starts a script (its
 //! header: "seed", "sink", "buffer", "budget"); every other line is one op
@@ -168,6 +171,15 @@ fn hashOf(bytes: []const u8) u64 {
     return Fnv.hash(bytes);
 }
 
+/// The buffer state hashes at most this many of the newest buffered bytes:
+/// all of them for every sink but a grown allocating writer, whose whole
+/// content the script's last line hashes instead.
+const state_window = 4096;
+
+fn newest(bytes: []const u8) []const u8 {
+    return bytes[bytes.len -| state_window ..];
+}
+
 fn need(comptime T: type, v: ?T, comptime field: []const u8, line_no: usize) T {
     return v orelse fatal("line {d}: missing field \"{s}\"", .{ line_no, field });
 }
@@ -181,10 +193,17 @@ pub fn main() !void {
 
     const args = try std.process.argsAlloc(gpa);
     defer std.process.argsFree(gpa, args);
-    if (args.len != 2) fatal("usage: harness <scripts.jsonl>", .{});
-    const input = std.fs.cwd().readFileAlloc(gpa, args[1], 1 << 30) catch |e|
-        fatal("cannot read {s}: {t}", .{ args[1], e });
-    defer gpa.free(input);
+    if (args.len != 2) fatal("usage: harness <scripts.jsonl | ->", .{});
+    const file = if (std.mem.eql(u8, args[1], "-"))
+        std.fs.File.stdin()
+    else
+        std.fs.cwd().openFile(args[1], .{}) catch |e| fatal("cannot open {s}: {t}", .{ args[1], e });
+    // A line is at most one op or header; 1 MiB is far more than the
+    // generator ever writes, and a longer line is reported, not truncated.
+    const in_buffer = try gpa.alloc(u8, 1 << 20);
+    defer gpa.free(in_buffer);
+    var file_reader = file.readerStreaming(in_buffer);
+    const input = &file_reader.interface;
 
     // The current script: its header lives in `script_arena`, each op in
     // `op_arena` (reset per op).
@@ -195,9 +214,13 @@ pub fn main() !void {
 
     var subject: ?Subject = null;
     var op_index: usize = 0;
-    var lines = std.mem.splitScalar(u8, input, '\n');
     var line_no: usize = 0;
-    while (lines.next()) |text| {
+    while (true) {
+        const text = input.takeDelimiterExclusive('\n') catch |e| switch (e) {
+            error.EndOfStream => break,
+            error.StreamTooLong => fatal("line {d}: longer than {d} bytes", .{ line_no + 1, in_buffer.len }),
+            error.ReadFailed => fatal("line {d}: cannot read the scripts: {t}", .{ line_no + 1, file_reader.err.? }),
+        };
         line_no += 1;
         if (text.len == 0) continue;
         _ = op_arena.reset(.retain_capacity);
@@ -205,7 +228,11 @@ pub fn main() !void {
             fatal("line {d}: invalid JSON for a script line: {t}", .{ line_no, e });
 
         if (line.script) |id| {
-            if (subject) |*s| finish(s);
+            if (subject) |*s| {
+                finish(s);
+                // Whole scripts reach the reader as soon as they are done.
+                out().flush() catch fatal("cannot write the trace to stdout", .{});
+            }
             if (subject) |*s| if (s.* == .allocating) s.allocating.deinit();
             subject = null;
             _ = script_arena.reset(.retain_capacity);
@@ -283,7 +310,7 @@ pub fn main() !void {
         } else |_| {
             emit("op {d} {s} fail", .{ index, op_name });
         }
-        emit(" end={d} cap={d} buf={x:0>16}\n", .{ w.end, w.buffer.len, hashOf(w.buffered()) });
+        emit(" end={d} cap={d} buf={x:0>16}\n", .{ w.end, w.buffer.len, hashOf(newest(w.buffered())) });
     }
     if (subject) |*s| {
         finish(s);

@@ -1,0 +1,95 @@
+//! The book against the real Zig 0.15.1 (installed by `pinned-zig` into
+//! `target/zig-0.15.1`):
+//! - every citation of Zig's standard library names lines that exist and
+//!   hold the symbol it is about ([`citations`]);
+//! - every ```` ```zig ```` block is a program that builds in Debug, runs,
+//!   and prints its ```` ```text ```` block; every declared Rust port of a
+//!   Zig program prints the same ([`snippets`]).
+
+// Shared with the `book` test: the same chapter list, code blocks and
+// problem format. Not every helper of those files is used here.
+#[allow(dead_code)]
+#[path = "../book/markdown.rs"]
+mod markdown;
+#[allow(dead_code)]
+#[path = "../book/problem.rs"]
+mod problem;
+#[allow(dead_code)]
+#[path = "../book/summary.rs"]
+mod summary;
+
+mod citations;
+mod snippets;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use problem::{Problem, report};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The chapters `book/SUMMARY.md` lists, as (path shown in messages, text).
+/// A missing chapter is the `book` test's to report.
+fn chapters() -> Vec<(PathBuf, String)> {
+    let root = repo_root();
+    let book = root.join("book");
+    let summary = fs::read_to_string(book.join("SUMMARY.md")).expect("read book/SUMMARY.md");
+    summary::chapter_links(&summary)
+        .into_iter()
+        .filter_map(|link| {
+            let path = book.join(&link.path);
+            let text = fs::read_to_string(&path).ok()?;
+            Some((PathBuf::from("book").join(&link.path), text))
+        })
+        .collect()
+}
+
+fn zig() -> pinned_zig::Zig {
+    pinned_zig::zig().unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn fail_on(problems: Vec<Problem>) {
+    assert!(problems.is_empty(), "{}", report(&problems));
+}
+
+#[test]
+fn citations_name_lines_that_hold_their_symbol() {
+    let std_dir = zig().std_dir();
+    let mut source = |path: &str| fs::read_to_string(std_dir.join(path)).ok();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for (file, text) in chapters() {
+        count += mdbook_vault::extract_citations(&text).citations.len();
+        problems.extend(citations::check_chapter(&file, &text, &mut source));
+    }
+    println!("{count} citations checked against Zig 0.15.1's lib/std");
+    fail_on(problems);
+}
+
+#[test]
+fn zig_snippets_build_run_and_print_their_text_block() {
+    let zig = zig();
+    let dir = pinned_zig::workspace_target_dir().join("zig-snippets");
+    let mut problems = Vec::new();
+    let mut mirrors = Vec::new();
+    let mut count = 0;
+    for (file, text) in chapters() {
+        let (found, declared) = snippets::scan(&file, &text);
+        for snippet in &found {
+            count += 1;
+            problems.extend(snippets::check_snippet(&zig, &dir, snippet));
+        }
+        mirrors.extend(declared);
+    }
+    println!(
+        "{count} Zig programs built and run, {} mirror declarations",
+        mirrors.len()
+    );
+    problems.extend(snippets::check_mirrors(&mirrors));
+    fail_on(problems);
+}
