@@ -19,7 +19,16 @@
 //!   request and reports it. (Found by this suite: the catalog does not list
 //!   it.)
 //!
-//! An op is excluded only when the rule says Zig's behaviour would differ:
+//! And one bug of `splatBytePreserve` (`Writer.zig:764-788`):
+//!
+//! - [`Rule::SplatBytePreserve`]: when the last copies must stay buffered,
+//!   Zig moves the newest `preserve` bytes to the front without draining the
+//!   older ones, which are lost; zigio rebases instead. Whether an op gets
+//!   that far depends on what its drains accept, so every such op that does
+//!   not fit the free space is excluded: a conservative rule.
+//!
+//! For `writeSplatHeaderLimit` an op is excluded only when Zig's behaviour
+//! would differ:
 //! [`zig_0_15_1_bug`] replays the part of `writeSplatHeaderLimit` that both
 //! implementations share (copying whole pieces into the buffer) on the
 //! writer's current state, and compares the drain request Zig's finish
@@ -43,14 +52,18 @@ pub enum Rule {
     /// `writeSplatHeaderLimit` drains a request that fits, which
     /// `fixedDrain` does not handle.
     FixedDrainFits,
+    /// `splatBytePreserve` drops older buffered bytes instead of draining
+    /// them.
+    SplatBytePreserve,
 }
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 3] = [
+    pub const ALL: [Rule; 4] = [
         Rule::SplatHeaderLimit,
         Rule::SplatHeaderDivByZero,
         Rule::FixedDrainFits,
+        Rule::SplatBytePreserve,
     ];
 
     /// The name written into scripts and traces.
@@ -59,6 +72,7 @@ impl Rule {
             Rule::SplatHeaderLimit => "splat-header-limit",
             Rule::SplatHeaderDivByZero => "splat-header-div-by-zero",
             Rule::FixedDrainFits => "fixed-drain-fits",
+            Rule::SplatBytePreserve => "splat-byte-preserve",
         }
     }
 
@@ -80,6 +94,12 @@ impl Rule {
                  (Writer.zig:2331-2361) then reaches unreachable, fails an assertion or \
                  misreports; zigio's fixed sink stores the request and reports it"
             }
+            Rule::SplatBytePreserve => {
+                "Zig 0.15.1's splatBytePreserve (Writer.zig:764-788) moves the newest preserve \
+                 bytes to the front without draining the older ones, which are lost; zigio \
+                 rebases (every op that does not fit the free space is excluded, since whether \
+                 it reaches that step depends on its drains)"
+            }
         }
     }
 }
@@ -91,6 +111,10 @@ type Request = (Vec<usize>, usize);
 /// bytes and `capacity` bytes of buffer, would behave differently in Zig
 /// 0.15.1 than in zigio; `None` when it behaves the same.
 pub fn zig_0_15_1_bug(op: &Op, sink: SinkKind, end: usize, capacity: usize) -> Option<Rule> {
+    if let Op::SplatBytePreserve { n, .. } = op {
+        // The fast path (`Writer.zig:765-770`) is the same in both.
+        return (*n > capacity - end).then_some(Rule::SplatBytePreserve);
+    }
     let Op::WriteSplatHeader {
         header,
         data,
@@ -142,6 +166,10 @@ fn fixed_drain_misbehaves((lens, splat): &Request, room: usize) -> bool {
     }
 }
 
+/// The arguments of a `writeSplatHeaderLimitFinish` call: header, data,
+/// remaining limit.
+type Finish<'d> = (&'d [u8], &'d [&'d [u8]], usize);
+
 /// The first part of `writeSplatHeaderLimit` (`Writer.zig:213-252`), the
 /// same in both: which `writeSplatHeaderLimitFinish` call it makes, if any.
 fn finish_call<'d>(
@@ -150,7 +178,7 @@ fn finish_call<'d>(
     splat: usize,
     mut remaining: usize,
     mut room: usize,
-) -> Option<(&'d [u8], &'d [&'d [u8]], usize)> {
+) -> Option<Finish<'d>> {
     let fits = |len: usize, room: usize, remaining: usize| len <= room && len <= remaining;
     if !fits(header.len(), room, remaining) {
         return Some((header, data, remaining));
@@ -279,6 +307,20 @@ mod tests {
         // A request that does not fit fails the same way in both.
         let o = op("", &["abcdef", "xy"], 2, None);
         assert_eq!(zig_0_15_1_bug(&o, SinkKind::Fixed, 0, 4), None);
+    }
+
+    #[test]
+    fn splat_byte_preserve_is_excluded_off_its_fast_path() {
+        let o = Op::SplatBytePreserve {
+            preserve: 2,
+            byte: b'x',
+            n: 5,
+        };
+        assert_eq!(zig_0_15_1_bug(&o, SCRIPTED, 3, 8), None);
+        assert_eq!(
+            zig_0_15_1_bug(&o, SCRIPTED, 4, 8),
+            Some(Rule::SplatBytePreserve)
+        );
     }
 
     #[test]
