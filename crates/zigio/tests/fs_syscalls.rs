@@ -10,6 +10,10 @@
 //! - `small`: 1,000,000 writes of 16 bytes. Zig 0.15.1: 3,892 `writev`.
 //! - `mixed`: 100,000 pairs of a 16-byte and a 10,000-byte write. Zig
 //!   0.15.1: 100,000 `writev`; std's `BufWriter`: 200,000 `write`.
+//! - `splat`: 100 times a 16-byte write and `splat_byte_all(0, 1 MiB)`.
+//!   Like Zig, the byte is memset into the buffer's spare capacity and sent
+//!   as 16 slices of it: at most 18 `writev` per MiB (each carries at least
+//!   15 slices of 4080 bytes), where 256-byte slices would need 256.
 //!
 //! strace is required: without it the test fails and says so.
 #![cfg(all(feature = "os", unix))]
@@ -26,6 +30,9 @@ const MIXED_PAIRS: usize = 100_000;
 /// Zig 0.15.1's counts for the same workloads.
 const ZIG_SMALL: u64 = 3_892;
 const ZIG_MIXED: u64 = 100_000;
+const SPLATS: usize = 100;
+/// `ceil(1 MiB / (15 * 4080))` writes per splat, see the module doc.
+const SPLAT_BOUND: u64 = 18 * SPLATS as u64;
 /// The write-family system calls that strace may report.
 const WRITE_CALLS: [&str; 5] = ["write", "writev", "pwrite64", "pwritev", "pwritev2"];
 
@@ -60,6 +67,14 @@ fn run_workload(name: &str) {
             for _ in 0..MIXED_PAIRS {
                 w.write_all(&small).unwrap();
                 w.write_all(&big).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        "zigio-streaming-splat" => {
+            let mut w = Writer::file_streaming(&out, &mut storage);
+            for _ in 0..SPLATS {
+                w.write_all(&small).unwrap();
+                w.splat_byte_all(0, 1 << 20).unwrap();
             }
             w.flush().unwrap();
         }
@@ -164,6 +179,7 @@ fn main() -> ExitCode {
         "zigio-streaming-mixed",
         "zigio-positional-mixed",
         "bufwriter-mixed",
+        "zigio-streaming-splat",
     ] {
         match count(workload) {
             Ok(rows) => {
@@ -234,6 +250,12 @@ fn main() -> ExitCode {
                 "{zigio}: every write is one {expect_call} ({:?})",
                 measured[zigio]
             ),
+        );
+    }
+    if let Some(z) = get("zigio-streaming-splat") {
+        check(
+            z > 0 && z <= SPLAT_BOUND,
+            format!("zigio-streaming-splat: {z} write calls <= {SPLAT_BOUND}"),
         );
     }
     println!("{passed} passed, {} failed", failures.len());

@@ -33,6 +33,33 @@
 //!   bytes through any writer; [`FileInput`] is what they read from.
 //!
 //! All system calls go through `rustix`; the module has no `unsafe` code.
+//!
+//! # Deliberate differences from Zig 0.15.1
+//!
+//! - A reader's buffered bytes never reach a sink's `send_file`: the
+//!   `Writer::send_file*` entry points write them first, as `Reader.stream`
+//!   does. So none of Zig's reader-buffer `[bug?]`s can happen: no skipped
+//!   input after `sendFileBuffered`'s seek to `pos + n`, no lost input in
+//!   the `sendFileReading` fallback, and `Discarding`/`Allocating` count or
+//!   append those bytes instead of bypassing them.
+//! - `copy_file_range` is asked for at most [`MAX_COUNT`] bytes per call
+//!   (Zig passes the raw limit: `EOVERFLOW` for `Limit::UNLIMITED`).
+//! - `sendfile`/`copy_file_range` failures that belong to the destination
+//!   (`EAGAIN`, `EPIPE`, `ENOSPC`, ...) are `WriteFailed` with the cause in
+//!   `err`, not a reason to stop using the call.
+//! - A positional writer that meets `ESPIPE` writes in streaming mode in
+//!   the same drain (Zig returns 0 and lets the caller retry); a write of 0
+//!   bytes is an error (`WriteZero`), not a silent `Ok(0)`.
+//! - The file writer's `seek_to` flushes first (ziglang/zig#25080); Zig's
+//!   `File.Writer.end` is [`finish`](crate::Writer::finish), since `end` is
+//!   the buffered count.
+//! - `send_file_header` reports the header bytes it took even when the file
+//!   part fails (Zig returns the error and the caller sends the header
+//!   twice).
+//! - The reader's `discard` ends with `EndOfStream` at the end of the file
+//!   (Zig's positional discard returns 0 forever); `seek_by` counts from the
+//!   position of the next byte the reader returns, not from the true
+//!   position.
 
 mod error;
 mod handle;

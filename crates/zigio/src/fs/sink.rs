@@ -147,6 +147,45 @@ impl<'f> FileSink<'f> {
     }
 }
 
+impl FileSink<'_> {
+    /// The drain of a one-byte pattern repeated more times than
+    /// [`gather`]'s block holds: like Zig (`fs/File.zig:1717-1740`), the
+    /// byte is memset into the writer's own unused capacity (bytes past
+    /// `end` are scratch space) and the splat is sent as up to 16 slices of
+    /// that block, so `splat_byte_all(0, 1 << 20)` with a 4096-byte buffer
+    /// is 17 `writev`s instead of 256.
+    fn drain_wide_splat(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        rest: &[&[u8]],
+        byte: u8,
+        splat: usize,
+    ) -> Result<usize, WriteFailed> {
+        let end = buf.end();
+        let (buffered, spare) = buf.as_mut_slice().split_at_mut(end);
+        let block_len = spare.len().min(splat);
+        spare[..block_len].fill(byte);
+        let block: &[u8] = &spare[..block_len];
+        let mut iov = [IoSlice::new(&[]); MAX_IOVECS];
+        let mut count = 0;
+        for piece in core::iter::once(&&*buffered).chain(rest) {
+            if !piece.is_empty() && count < MAX_IOVECS {
+                iov[count] = IoSlice::new(piece);
+                count += 1;
+            }
+        }
+        let mut left = splat;
+        while left > 0 && count < MAX_IOVECS {
+            let k = left.min(block_len);
+            iov[count] = IoSlice::new(&block[..k]);
+            count += 1;
+            left -= k;
+        }
+        let written = self.write_vectored(&iov[..count])?;
+        Ok(buf.consume(written))
+    }
+}
+
 impl Sink for FileSink<'_> {
     /// Zig's `File.Writer.drain` (`fs/File.zig:1630-1777`, POSIX path): one
     /// vectored call of the buffered bytes, `data` and the splat, then
@@ -157,6 +196,10 @@ impl Sink for FileSink<'_> {
         data: &[&[u8]],
         splat: usize,
     ) -> Result<usize, WriteFailed> {
+        let (pattern, rest) = data.split_last().expect("drain data is never empty");
+        if pattern.len() == 1 && splat > SPLAT_BLOCK && buf.unused_capacity_len() > SPLAT_BLOCK {
+            return self.drain_wide_splat(buf, rest, pattern[0], splat);
+        }
         let mut block = [0u8; SPLAT_BLOCK];
         let mut iov = [IoSlice::new(&[]); MAX_IOVECS];
         let count = gather(&mut iov, buf.buffered(), data, splat, &mut block);

@@ -21,6 +21,18 @@
 //! assert_eq!(w.buffered(), b"/index.html");
 //! assert_eq!(r.discard(Limit::UNLIMITED).unwrap(), 11);
 //! ```
+//!
+//! # Deliberate differences from Zig 0.15.1
+//!
+//! - `stream(w, Limit::NOTHING)` returns `Ok(0)` without calling the source.
+//! - `discard` that skipped buffered bytes and then meets the end returns
+//!   their count; the next call reports the end (Zig loses the count).
+//! - Zig's assertions (`toss` past the buffered bytes, `peek` larger than
+//!   the buffer, a source returning more than its limit) are panics with a
+//!   message.
+//! - `Reader` is not itself a `std::io::Read` (its `take` would be shadowed
+//!   by `Read::take`); [`Reader::adapt_to_io`] is, like Zig's
+//!   `adaptToOldInterface`.
 
 mod buffer;
 mod error;
