@@ -476,3 +476,54 @@ fn empty_source_is_end_of_stream_everywhere() {
         );
     }
 }
+
+/// `sendfile` into a full non-blocking pipe: `EAGAIN` is the writer's
+/// `WriteFailed` with the cause kept (Zig 0.15.1 records it as the reason
+/// to stop using `sendfile` for good); nothing is counted that did not
+/// reach the pipe, and `sendfile` keeps working once the pipe drains.
+#[test]
+fn sendfile_eagain_is_write_failed_and_keeps_the_accounting() {
+    let (src, data) = source(MIB);
+    let input = File::open(src.path()).unwrap();
+    let (pr, pw) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::NONBLOCK).unwrap();
+    let (mut rbuf, mut wbuf) = ([0u8; 4096], [0u8; 4096]);
+    let mut r = Reader::file(&input, &mut rbuf);
+    let mut w = Writer::file_streaming(&pw, &mut wbuf);
+    let mut sent = 0;
+    let mut got = Vec::new();
+    let mut eagain = 0;
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        match w.send_file(&mut r, Limit::UNLIMITED) {
+            Ok(n) => sent += n,
+            Err(SendFileError::EndOfStream) => break,
+            Err(SendFileError::WriteFailed) => {
+                let err = w.sink.err.take().expect("kept");
+                assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+                eagain += 1;
+                // Everything reported sent is in the pipe, in order.
+                loop {
+                    match rustix::io::read(&pr, &mut chunk[..]) {
+                        Ok(n) => got.extend_from_slice(&chunk[..n]),
+                        Err(rustix::io::Errno::AGAIN) => break,
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+                assert_eq!(got.len(), sent);
+                assert!(got[..] == data[..sent]);
+                assert_eq!(r.logical_pos(), sent as u64);
+            }
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    loop {
+        match rustix::io::read(&pr, &mut chunk[..]) {
+            Ok(n) if n > 0 => got.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    assert!(eagain > 0, "1 MiB into a 64 KiB pipe must fill it");
+    assert!(w.sink.sendfile_err().is_none(), "sendfile stayed in use");
+    assert_eq!(sent, MIB);
+    assert!(got == data);
+}
