@@ -209,7 +209,7 @@ impl io::Write for Trickle {
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         self.calls += 1;
-        if self.interrupt_every != 0 && self.calls % self.interrupt_every == 0 {
+        if self.interrupt_every != 0 && self.calls.is_multiple_of(self.interrupt_every) {
             return Err(io::ErrorKind::Interrupted.into());
         }
         let mut left = self.max;
