@@ -63,6 +63,23 @@ pub struct Harness {
     work: PathBuf,
 }
 
+/// Removes harness binaries built from older sources. Best effort: a file
+/// that cannot be removed only costs disk space.
+fn remove_stale_harnesses(work: &Path, current: &Path) {
+    let Ok(entries) = fs::read_dir(work) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let built = name
+            .strip_prefix("harness-")
+            .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        if built && entry.path() != current {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `target/conformance`: the harness binary and the scripts of the last run.
 pub fn work_dir() -> PathBuf {
     pinned_zig::workspace_target_dir().join("conformance")
@@ -99,6 +116,7 @@ impl Harness {
                 path: exe.clone(),
                 source,
             })?;
+            remove_stale_harnesses(&work, &exe);
         }
         Ok(Harness { exe, work })
     }

@@ -112,7 +112,7 @@ fn range_text(file: &str, a: u32, b: u32) -> String {
 /// The name a code span stands for: `w.consume(n)` → `consume`,
 /// `std.Io.Writer.fixed` → `fixed`, `end: usize` → `end`, `@fieldParentPtr`
 /// → `fieldParentPtr`. `None` if what is left is not an identifier.
-fn identifier(span: &str) -> Option<String> {
+pub fn identifier(span: &str) -> Option<String> {
     let s = span.trim().trim_start_matches(['@', '.', '*', '&']);
     let s = s
         .split(['(', ' ', ':', '=', '[', '{', ',', '<', ';'])

@@ -167,6 +167,30 @@ fn diff(expected: &str, actual: &str) -> String {
         .to_string()
 }
 
+/// The file name under which a snippet's executable is cached: a hash of
+/// its source.
+pub fn cache_name(s: &ZigSnippet) -> String {
+    format!("snippet-{:016x}", fnv(s.source.as_bytes()))
+}
+
+/// Removes cached snippets (executables and sources) whose names are not in
+/// `keep`: programs that were edited or deleted since they were built.
+/// Best effort: a file that cannot be removed only costs disk space.
+pub fn remove_stale(dir: &Path, keep: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.strip_suffix(".zig").unwrap_or(&name);
+        // Private build outputs of a concurrent run (`<name>.<pid>`) are
+        // that run's to rename.
+        if name.starts_with("snippet-") && !stem.contains('.') && !keep.iter().any(|k| k == stem) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// How long one snippet may run.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -175,7 +199,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// so an unchanged snippet is not rebuilt.
 pub fn check_snippet(zig: &Zig, dir: &Path, s: &ZigSnippet) -> Vec<Problem> {
     let problem = |message: String| Problem::new(&s.file, s.line, message);
-    let name = format!("snippet-{:016x}", fnv(s.source.as_bytes()));
+    let name = cache_name(s);
     let exe = dir.join(&name);
     if !exe.is_file() {
         let src = dir.join(format!("{name}.zig"));
