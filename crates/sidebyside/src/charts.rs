@@ -173,7 +173,7 @@ pub fn syscalls_svg(results: &Results) -> Result<String, String> {
 
 /// Human form of a buffer size: 0, 16, 1 KiB, 64 KiB.
 pub fn size_label(bytes: usize) -> String {
-    if bytes >= 1024 && bytes % 1024 == 0 {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         bytes.to_string()

@@ -78,6 +78,7 @@ pub fn prepare(dir: &Path, copy_bytes: u64) -> Result<Programs, String> {
             &dir.join("bench-zig"),
             &pinned_zig::BuildOptions {
                 optimize: "ReleaseFast",
+                ..Default::default()
             },
         )
         .map_err(|e| e.to_string())?;
@@ -128,7 +129,8 @@ fn ensure_source_file(path: &Path, len: u64) -> Result<(), String> {
     out.flush().map_err(err)
 }
 
-/// The job of `case` in a workload kind, with these parameters.
+/// The (real, not dry) job of `case` in a workload kind, with these
+/// parameters.
 fn job(
     kind: &str,
     target: Target,
@@ -137,7 +139,6 @@ fn job(
     buf: usize,
     count: u64,
     reps: u32,
-    dry: bool,
 ) -> Job {
     Job {
         workload: kind.to_string(),
@@ -146,7 +147,7 @@ fn job(
         buf,
         count,
         reps,
-        dry,
+        dry: false,
         files: (kind == "copy").then(|| {
             (
                 p.src.to_string_lossy().into_owned(),
@@ -352,16 +353,7 @@ pub fn run(options: &Options) -> Result<Results, String> {
         for (w, raw) in workloads.iter().zip(&mut raws) {
             let mut line = format!("round {}/{} {:<12}", round + 1, options.rounds, w.id);
             for case in rotated(&w.cases, round as usize) {
-                let job = job(
-                    w.kind,
-                    w.target,
-                    &case,
-                    &p,
-                    spec::BUFFER,
-                    w.count,
-                    w.reps,
-                    false,
-                );
+                let job = job(w.kind, w.target, &case, &p, spec::BUFFER, w.count, w.reps);
                 let times = run_timed(case.imp, &job, w.bytes, &p)?;
                 let best = *times.iter().min().expect("reps >= 1");
                 line.push_str(&format!("  {} {:.2} ms", case.id(), best as f64 / 1e6));
@@ -373,7 +365,7 @@ pub fn run(options: &Options) -> Result<Results, String> {
     if options.strace {
         for (w, raw) in workloads.iter().zip(&mut raws) {
             for case in &w.cases {
-                let job = job(w.kind, w.target, case, &p, spec::BUFFER, w.count, 1, false);
+                let job = job(w.kind, w.target, case, &p, spec::BUFFER, w.count, 1);
                 let name = format!("{}.{}.{}", w.id, case.imp, case.variant);
                 let calls = count_syscalls(case.imp, &job, &p, &name)?;
                 eprintln!(
@@ -444,7 +436,7 @@ fn run_sweep(options: &Options, p: &Programs) -> Result<Vec<SweepResult>, String
                         variant: "write",
                         label: "",
                     };
-                    let job = job(kind, Target::Null, &case, p, buf, count, 3, false);
+                    let job = job(kind, Target::Null, &case, p, buf, count, 3);
                     let t = run_timed(imp, &job, bytes, p)?;
                     times[i].push(*t.iter().min().expect("reps >= 1") as f64);
                 }

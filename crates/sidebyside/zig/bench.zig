@@ -79,8 +79,15 @@ fn writeFailed(fw: *std.fs.File.Writer) noreturn {
     fail("write failed", .{});
 }
 
-fn small(file: std.fs.File, buffer: []u8, count: u64, dry: bool) u64 {
-    var fw = file.writer(buffer);
+/// The file writer of a `null` or `pipe` target: positional for /dev/null
+/// (`File.writer`), streaming for a pipe (`File.writerStreaming`, which
+/// skips the `pwritev` that would fail with ESPIPE first).
+fn fileWriter(file: std.fs.File, buffer: []u8, target: []const u8) std.fs.File.Writer {
+    return if (eql(target, "pipe")) file.writerStreaming(buffer) else file.writer(buffer);
+}
+
+fn small(file: std.fs.File, buffer: []u8, target: []const u8, count: u64, dry: bool) u64 {
+    var fw = fileWriter(file, buffer, target);
     const w = &fw.interface;
     if (dry) return 0;
     for (0..count) |_| w.writeAll(small_record) catch writeFailed(&fw);
@@ -88,8 +95,8 @@ fn small(file: std.fs.File, buffer: []u8, count: u64, dry: bool) u64 {
     return count * small_record.len;
 }
 
-fn mixed(file: std.fs.File, buffer: []u8, count: u64, dry: bool, big: *const [big_len]u8) u64 {
-    var fw = file.writer(buffer);
+fn mixed(file: std.fs.File, buffer: []u8, target: []const u8, count: u64, dry: bool, big: *const [big_len]u8) u64 {
+    var fw = fileWriter(file, buffer, target);
     const w = &fw.interface;
     if (dry) return 0;
     for (0..count) |_| {
@@ -132,8 +139,8 @@ fn splatAlloc(variant: []const u8, count: u64, dry: bool) u64 {
     return out.len;
 }
 
-fn splatFile(file: std.fs.File, buffer: []u8, variant: []const u8, count: u64, dry: bool) u64 {
-    var fw = file.writer(buffer);
+fn splatFile(file: std.fs.File, buffer: []u8, target: []const u8, variant: []const u8, count: u64, dry: bool) u64 {
+    var fw = fileWriter(file, buffer, target);
     const w = &fw.interface;
     if (dry) return 0;
     zeros(w, variant, count) catch writeFailed(&fw);
@@ -175,11 +182,11 @@ fn copy(args: Args, buffer: []u8) u64 {
 
 fn runOnce(args: Args, buffer: []u8, file: ?std.fs.File, big: *const [big_len]u8) u64 {
     const w = args.workload;
-    if (eql(w, "small")) return small(file.?, buffer, args.count, args.dry);
-    if (eql(w, "mixed")) return mixed(file.?, buffer, args.count, args.dry, big);
+    if (eql(w, "small")) return small(file.?, buffer, args.target, args.count, args.dry);
+    if (eql(w, "mixed")) return mixed(file.?, buffer, args.target, args.count, args.dry, big);
     if (eql(w, "fmt")) return formatted(buffer, args.count, args.dry);
     if (eql(w, "splat-alloc")) return splatAlloc(args.variant, args.count, args.dry);
-    if (eql(w, "splat-file")) return splatFile(file.?, buffer, args.variant, args.count, args.dry);
+    if (eql(w, "splat-file")) return splatFile(file.?, buffer, args.target, args.variant, args.count, args.dry);
     if (eql(w, "copy")) return copy(args, buffer);
     fail("unknown workload `{s}`", .{w});
 }

@@ -3,6 +3,7 @@
 //! The alias in `.cargo/config.toml` runs this crate from the repository
 //! root. Every command says which step failed; see `cargo xtask help`.
 
+mod bench;
 mod book;
 mod checks;
 mod cmd;
@@ -25,6 +26,9 @@ commands:
                crates the snippets use
   test         setup, then run every check: fmt, clippy, cargo test (skeptic,
                copy and output checks), mdbook build, mdbook test
+  bench        measure zigio, std's BufWriter and Zig 0.15.1 side by side and
+               regenerate book/measurements.md (`--quick`, `--only ID,..`,
+               `--rounds N`; `--render` only regenerates the page)
   help         print this message";
 
 fn main() -> ExitCode {
@@ -35,6 +39,7 @@ fn main() -> ExitCode {
         Some("build") => tools::setup().and_then(|()| book::build()),
         Some("mdbook-test") => tools::setup().and_then(|()| book::mdbook_test()),
         Some("test") => checks::test_all(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

@@ -3,16 +3,21 @@
 use std::fs::File;
 use std::io::Read;
 
-use zigio::{DynWriter, IoSink, Sink, WriteFailed, Writer};
+use zigio::fs::FileWriter;
+use zigio::{DynWriter, Limit, Reader, Sink, TransferError, WriteFailed, Writer};
 
 use super::{Error, Setup, copy_files, target_file, unknown_variant};
-use crate::spec::{BLOCK, Job, SMALL_RECORD, value};
+use crate::spec::{BLOCK, Job, SMALL_RECORD, Target, value};
 
-/// zigio's writer over a file.
-type FileWriter<'b, 'f> = Writer<'b, IoSink<&'f File>>;
-
-fn file_writer<'b, 'f>(file: &'f File, buffer: &'b mut [u8]) -> FileWriter<'b, 'f> {
-    Writer::from_io(file, buffer)
+/// zigio's file writer: positional for a file or /dev/null (Zig's
+/// `File.writer`), streaming for a pipe (Zig's `File.writerStreaming`, as
+/// zigio's docs advise for stdout), as `bench.zig` does.
+fn file_writer<'b, 'f>(file: &'f File, buffer: &'b mut [u8], target: Target) -> FileWriter<'b, 'f> {
+    if target == Target::Pipe {
+        Writer::file_streaming(file, buffer)
+    } else {
+        Writer::file(file, buffer)
+    }
 }
 
 /// The OS error behind a `WriteFailed` of a file writer.
@@ -38,7 +43,7 @@ pub fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error
                 return Err(unknown_variant(job, "zigio"));
             }
             let file = target_file(job, &setup.file)?;
-            let mut w = file_writer(file, &mut setup.buffer);
+            let mut w = file_writer(file, &mut setup.buffer, job.target);
             if job.dry {
                 return Ok(0);
             }
@@ -80,7 +85,7 @@ pub fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error
         }
         "splat-file" => {
             let file = target_file(job, &setup.file)?;
-            let mut w = file_writer(file, &mut setup.buffer);
+            let mut w = file_writer(file, &mut setup.buffer, job.target);
             if job.dry {
                 return Ok(0);
             }
@@ -175,11 +180,23 @@ fn copy(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
     let (src_path, dst_path) = copy_files(job)?;
     let mut src = File::open(src_path).map_err(|e| format!("cannot open {src_path}: {e}"))?;
     let dst = File::create(dst_path).map_err(|e| format!("cannot create {dst_path}: {e}"))?;
-    let mut w = file_writer(&dst, &mut setup.buffer);
+    let mut w = file_writer(&dst, &mut setup.buffer, Target::None);
     if job.dry {
         return Ok(0);
     }
     match job.variant.as_str() {
+        "sendfile" => {
+            let mut read_buffer = [0u8; BLOCK];
+            let mut r = Reader::file(&src, &mut read_buffer[..]);
+            let n = w
+                .send_file_all(&mut r, Limit::UNLIMITED)
+                .map_err(|e| match e {
+                    TransferError::WriteFailed => write_error(&w),
+                    TransferError::ReadFailed => format!("zigio: reading {src_path} failed"),
+                })?;
+            w.flush().map_err(|_| write_error(&w))?;
+            Ok(n as u64)
+        }
         "rw" => {
             let mut chunk = [0u8; BLOCK];
             let mut total = 0u64;
