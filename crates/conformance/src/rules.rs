@@ -1,7 +1,7 @@
 //! Where zigio deliberately differs from Zig 0.15.1: the exclusion rules.
 //!
-//! zigio fixes two bugs of `writeSplatHeaderLimitFinish`
-//! (`Writer.zig:254-291`, catalog section 1.4):
+//! zigio fixes three bugs of `writeSplatHeaderLimitFinish`
+//! (`Writer.zig:254-291`; the first two are in the catalog, section 1.4):
 //!
 //! - [`Rule::SplatHeaderLimit`]: for each data element Zig subtracts
 //!   `@min(header.len, remaining)` from the limit instead of the element's
@@ -16,8 +16,7 @@
 //!   (`Writer.zig:2331-2361`) relies on that contract: for a request that
 //!   fits it reaches `unreachable`, fails an assertion, fails an exact fit,
 //!   or reports 0 bytes after storing them. zigio's fixed sink stores such a
-//!   request and reports it. (Found by this suite: the catalog does not list
-//!   it.)
+//!   request and reports it. (Found by this suite.)
 //!
 //! And one bug of `splatBytePreserve` (`Writer.zig:764-788`):
 //!
@@ -28,8 +27,7 @@
 //!   not fit the free space is excluded: a conservative rule.
 //!
 //! For `writeSplatHeaderLimit` an op is excluded only when Zig's behaviour
-//! would differ:
-//! [`zig_0_15_1_bug`] replays the part of `writeSplatHeaderLimit` that both
+//! would differ: [`zig_0_15_1_bug`] replays the part of `writeSplatHeaderLimit` that both
 //! implementations share (copying whole pieces into the buffer) on the
 //! writer's current state, and compares the drain request Zig's finish
 //! would make with the one zigio makes. Equal requests mean equal
