@@ -170,6 +170,7 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
     );
     let mut storage = vec![0u8; h.buffer];
     let mut state = Exec {
+        budget: h.budget.clone(),
         rec: rec.clone(),
         zig_ops: Vec::with_capacity(script.ops.len()),
         ops: 0,
@@ -250,6 +251,7 @@ fn written_line(bytes: &[u8]) -> String {
 }
 
 struct Exec {
+    budget: Vec<Option<usize>>,
     rec: Rc<RefCell<Recorder>>,
     zig_ops: Vec<Op>,
     ops: u64,
@@ -266,7 +268,7 @@ impl Exec {
     fn one(&mut self, w: &mut DynWriter<'_>, sink: SinkKind, index: usize, op: &Op) {
         let rule = match op {
             Op::Skip { rule } => Some(rule.clone()),
-            _ => rules::zig_0_15_1_bug(op, sink, w.end(), w.capacity()).map(|r| {
+            _ => self.zig_0_15_1_bug(w, sink, op).map(|r| {
                 match self.skipped.iter_mut().find(|(x, _)| *x == r) {
                     Some((_, n)) => *n += 1,
                     None => self.skipped.push((r, 1)),
@@ -297,6 +299,91 @@ impl Exec {
             w.capacity(),
             Fnv::hash(newest(w.buffered()))
         );
+    }
+}
+
+impl Exec {
+    /// [`rules::zig_0_15_1_bug`], and for `splat_byte_preserve` the rule
+    /// applied to the state its shared first part reaches.
+    fn zig_0_15_1_bug(&self, w: &DynWriter<'_>, sink: SinkKind, op: &Op) -> Option<Rule> {
+        if let Op::SplatBytePreserve { preserve, byte, n } = op {
+            let calls = self.rec.borrow().calls;
+            let tail =
+                splat_byte_preserve_tail(w, sink, &self.budget, calls, *preserve, *byte, *n)?;
+            let (end, unused, remaining) = tail;
+            return rules::splat_byte_preserve_differs(*preserve, end, unused, remaining)
+                .then_some(Rule::SplatBytePreserve);
+        }
+        rules::zig_0_15_1_bug(op, sink, w.end(), w.capacity())
+    }
+}
+
+/// Runs the part of `splatBytePreserve` that Zig and zigio share
+/// (`Writer.zig:765-780`: the fast path, then `splatByte` while more than
+/// `preserve` copies are left) on a copy of the writer, and returns `end`,
+/// the unused capacity and the copies left if the op reaches its last step;
+/// `None` if it returns or fails before. The copy has the same buffer, and
+/// a scripted sink continues the same budget, so its drains accept what the
+/// real ones will; its trace is discarded.
+fn splat_byte_preserve_tail(
+    w: &DynWriter<'_>,
+    sink: SinkKind,
+    budget: &[Option<usize>],
+    calls: u64,
+    preserve: usize,
+    byte: u8,
+    n: usize,
+) -> Option<(usize, usize, usize)> {
+    fn shared_part(
+        w: &mut DynWriter<'_>,
+        preserve: usize,
+        byte: u8,
+        n: usize,
+    ) -> Option<(usize, usize, usize)> {
+        if n <= w.unused_capacity_len() {
+            return None;
+        }
+        let mut remaining = n;
+        while remaining > preserve {
+            remaining -= w.splat_byte(byte, remaining - preserve).ok()?;
+            if remaining <= w.unused_capacity_len() {
+                return None;
+            }
+        }
+        Some((w.end(), w.unused_capacity_len(), remaining))
+    }
+    let mut storage = vec![0u8; w.capacity()];
+    storage[..w.end()].copy_from_slice(w.buffered());
+    let end = w.end();
+    match sink {
+        SinkKind::Scripted => {
+            let rec = Recorder {
+                calls,
+                ..Recorder::default()
+            };
+            let copy = Scripted {
+                budget: budget.to_vec(),
+                rec: Rc::new(RefCell::new(rec)),
+            };
+            let mut c = Writer::new(&mut storage[..], copy);
+            c.advance(end);
+            shared_part(&mut c, preserve, byte, n)
+        }
+        SinkKind::Fixed => {
+            let mut c = Writer::fixed(&mut storage[..]);
+            c.advance(end);
+            shared_part(&mut c, preserve, byte, n)
+        }
+        SinkKind::Discarding => {
+            let mut c = Writer::discarding(&mut storage[..]);
+            c.advance(end);
+            shared_part(&mut c, preserve, byte, n)
+        }
+        SinkKind::Allocating => {
+            let mut c = Writer::allocating_with_capacity(w.capacity());
+            c.write_all(w.buffered()).ok()?;
+            shared_part(&mut c, preserve, byte, n)
+        }
     }
 }
 

@@ -23,8 +23,10 @@
 //! - [`Rule::SplatBytePreserve`]: when the last copies must stay buffered,
 //!   Zig moves the newest `preserve` bytes to the front without draining the
 //!   older ones, which are lost; zigio rebases instead. Whether an op gets
-//!   that far depends on what its drains accept, so every such op that does
-//!   not fit the free space is excluded: a conservative rule.
+//!   that far depends on what its drains accept, so the executor first runs
+//!   the part both share on a copy of the writer
+//!   (`exec::splat_byte_preserve_tail`), then asks
+//!   [`splat_byte_preserve_differs`] about the state it reached.
 //!
 //! For `writeSplatHeaderLimit` an op is excluded only when Zig's behaviour
 //! would differ: [`zig_0_15_1_bug`] replays the part of `writeSplatHeaderLimit` that both
@@ -95,8 +97,7 @@ impl Rule {
             Rule::SplatBytePreserve => {
                 "Zig 0.15.1's splatBytePreserve (Writer.zig:764-788) moves the newest preserve \
                  bytes to the front without draining the older ones, which are lost; zigio \
-                 rebases (every op that does not fit the free space is excluded, since whether \
-                 it reaches that step depends on its drains)"
+                 rebases instead"
             }
         }
     }
@@ -109,10 +110,6 @@ type Request = (Vec<usize>, usize);
 /// bytes and `capacity` bytes of buffer, would behave differently in Zig
 /// 0.15.1 than in zigio; `None` when it behaves the same.
 pub fn zig_0_15_1_bug(op: &Op, sink: SinkKind, end: usize, capacity: usize) -> Option<Rule> {
-    if let Op::SplatBytePreserve { n, .. } = op {
-        // The fast path (`Writer.zig:765-770`) is the same in both.
-        return (*n > capacity - end).then_some(Rule::SplatBytePreserve);
-    }
     let Op::WriteSplatHeader {
         header,
         data,
@@ -167,6 +164,23 @@ fn fixed_drain_misbehaves((lens, splat): &Request, room: usize) -> bool {
 /// The arguments of a `writeSplatHeaderLimitFinish` call: header, data,
 /// remaining limit.
 type Finish<'d> = (&'d [u8], &'d [&'d [u8]], usize);
+
+/// Whether `splatBytePreserve`'s last step (`Writer.zig:781-787`) behaves
+/// differently in Zig and zigio, given the writer's `end` and unused
+/// capacity and the copies still to write when it is reached.
+///
+/// Zig keeps only the newest `preserve` bytes when more are buffered
+/// (dropping the rest), then writes the copies with `splatByte`; zigio calls
+/// `rebase(preserve, remaining)`, which does nothing when the copies fit.
+/// They agree only when nothing would be dropped and the copies fit.
+pub fn splat_byte_preserve_differs(
+    preserve: usize,
+    end: usize,
+    unused: usize,
+    remaining: usize,
+) -> bool {
+    preserve < end || unused < remaining
+}
 
 /// The first part of `writeSplatHeaderLimit` (`Writer.zig:213-252`), the
 /// same in both: which `writeSplatHeaderLimitFinish` call it makes, if any.
@@ -308,17 +322,13 @@ mod tests {
     }
 
     #[test]
-    fn splat_byte_preserve_is_excluded_off_its_fast_path() {
-        let o = Op::SplatBytePreserve {
-            preserve: 2,
-            byte: b'x',
-            n: 5,
-        };
-        assert_eq!(zig_0_15_1_bug(&o, SCRIPTED, 3, 8), None);
-        assert_eq!(
-            zig_0_15_1_bug(&o, SCRIPTED, 4, 8),
-            Some(Rule::SplatBytePreserve)
-        );
+    fn splat_byte_preserve_differs_when_bytes_would_be_dropped_or_moved() {
+        // Nothing to drop, and the copies fit: the same.
+        assert!(!splat_byte_preserve_differs(4, 3, 5, 2));
+        // Zig drops the 2 oldest buffered bytes; zigio keeps them.
+        assert!(splat_byte_preserve_differs(2, 4, 5, 2));
+        // The copies do not fit: zigio rebases, Zig drains as it goes.
+        assert!(splat_byte_preserve_differs(4, 3, 1, 2));
     }
 
     #[test]
