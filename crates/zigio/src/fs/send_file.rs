@@ -70,15 +70,19 @@ pub(super) fn send_file(
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
         let plain = |m: Mode| matches!(m, Mode::Positional | Mode::Streaming);
-        if w.mode() == Mode::Streaming && w.sendfile_err.is_none() && plain(file.mode()) {
-            if let Some(n) = try_sendfile(w, buf, file, limit)? {
-                return Ok(n);
-            }
+        if w.mode() == Mode::Streaming
+            && w.sendfile_err.is_none()
+            && plain(file.mode())
+            && let Some(n) = try_sendfile(w, buf, file, limit)?
+        {
+            return Ok(n);
         }
-        if w.copy_file_range_err.is_none() && plain(w.mode()) && plain(file.mode()) {
-            if let Some(n) = try_copy_file_range(w, buf, file, limit)? {
-                return Ok(n);
-            }
+        if w.copy_file_range_err.is_none()
+            && plain(w.mode())
+            && plain(file.mode())
+            && let Some(n) = try_copy_file_range(w, buf, file, limit)?
+        {
+            return Ok(n);
         }
     }
     Err(SendFileError::Unimplemented)

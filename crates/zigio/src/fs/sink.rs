@@ -131,12 +131,12 @@ impl<'f> FileSink<'f> {
     fn fall_back_to_streaming(&mut self) -> Result<(), WriteFailed> {
         self.mode = self.mode.to_streaming();
         let pos = self.pos;
-        if pos != 0 {
-            if let Err(e) = rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Start(pos)) {
-                self.seek_err = Some(SeekError::Os(e.raw_os_error()));
-                self.mode = Mode::Failure;
-                return Err(self.fail(e.into()));
-            }
+        if pos != 0
+            && let Err(e) = rustix::fs::seek(&self.handle, rustix::fs::SeekFrom::Start(pos))
+        {
+            self.seek_err = Some(SeekError::Os(e.raw_os_error()));
+            self.mode = Mode::Failure;
+            return Err(self.fail(e.into()));
         }
         Ok(())
     }
