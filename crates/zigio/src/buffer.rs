@@ -40,7 +40,21 @@ impl<'a> Buffer<'a> {
         }
     }
 
-    /// Owned storage whose first `vec.len()` bytes are already buffered. The
+    /// Owned, zero-filled storage of exactly `capacity` bytes, nothing
+    /// buffered.
+    pub fn with_capacity(capacity: usize) -> Buffer<'static> {
+        Buffer {
+            storage: Storage::Owned(vec![0; capacity]),
+            end: 0,
+        }
+    }
+
+    /// Owned storage whose first `vec.len()` bytes are already buffered
+    /// (Zig's `Allocating.fromArrayList`): they count as written and will be
+    /// drained like any other buffered bytes. For empty storage of a given
+    /// size use [`Buffer::with_capacity`]. (There is deliberately no
+    /// `From<Vec<u8>>`: whether a vector's contents are data or scratch
+    /// space must be said.) The
     /// vector's spare capacity becomes unused capacity (zero-filled).
     pub fn owned(mut vec: Vec<u8>) -> Buffer<'static> {
         let end = vec.len();
@@ -266,12 +280,6 @@ impl<'a> From<&'a mut [u8]> for Buffer<'a> {
 impl<'a, const N: usize> From<&'a mut [u8; N]> for Buffer<'a> {
     fn from(s: &'a mut [u8; N]) -> Buffer<'a> {
         Buffer::borrowed(s)
-    }
-}
-
-impl From<Vec<u8>> for Buffer<'static> {
-    fn from(v: Vec<u8>) -> Buffer<'static> {
-        Buffer::owned(v)
     }
 }
 

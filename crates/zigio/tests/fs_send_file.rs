@@ -527,3 +527,46 @@ fn sendfile_eagain_is_write_failed_and_keeps_the_accounting() {
     assert_eq!(sent, MIB);
     assert!(got == data);
 }
+
+#[test]
+fn instrumented_file_writer_keeps_the_kernel_copy_path() {
+    use zigio::{Event, Instrumented};
+    let (src, data) = source(64 * 1024);
+    let dst = NamedTempFile::new().unwrap();
+    let input = File::open(src.path()).unwrap();
+    let output = dst.reopen().unwrap();
+    let mut rbuf = [0u8; 4096];
+    let mut r: FileReader<'_, '_> = Reader::file(&input, &mut rbuf);
+    let mut wbuf = [0u8; 4096];
+    let inner = Writer::file_streaming(&output, &mut wbuf).into_parts().1;
+    let mut w = Writer::new(&mut wbuf, Instrumented::new(inner));
+    w.write_all(b"HDR:").unwrap();
+    let sent = w.send_file_all(&mut r, Limit::UNLIMITED).unwrap();
+    w.flush().unwrap();
+    assert_eq!(sent, data.len());
+    let mut got = Vec::new();
+    File::open(dst.path())
+        .unwrap()
+        .read_to_end(&mut got)
+        .unwrap();
+    assert_eq!(&got[..4], b"HDR:");
+    assert!(got[4..] == data[..]);
+    // The decorator forwarded send_file: the inner sink's kernel copy ran
+    // and was recorded, instead of the read/write fallback.
+    let sends: Vec<_> = w
+        .sink
+        .trace
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::SendFile { result, .. } => Some(*result),
+            _ => None,
+        })
+        .collect();
+    assert!(!sends.is_empty(), "no send_file reached the inner sink");
+    assert_eq!(
+        sends.iter().filter_map(|r| r.ok()).sum::<usize>(),
+        data.len(),
+        "{sends:?}"
+    );
+}

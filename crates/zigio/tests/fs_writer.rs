@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::os::fd::OwnedFd;
 use std::thread;
 use zigio::fs::Mode;
-use zigio::{DynWriter, WriteFailed, Writer};
+use zigio::{Buffer, DynWriter, WriteFailed, Writer};
 
 /// A mix of every kind of write: small writes that stay buffered, writes
 /// larger than the buffer, vectors, splats of one and many bytes, formatted
@@ -287,9 +287,8 @@ fn full_nonblocking_pipe_keeps_eagain_and_the_accounting() {
 fn owned_handles_close_on_drop() {
     let (r, wr) = pipe();
     let reader = drain_in_thread(r);
-    // An owned buffer: a Vec's *contents* count as buffered (Zig's
-    // `fromArrayList`), so give it capacity, not length.
-    let mut w = Writer::file_streaming(wr, Vec::with_capacity(128));
+    // An owned buffer of 128 bytes, nothing buffered yet.
+    let mut w = Writer::file_streaming(wr, Buffer::with_capacity(128));
     assert_eq!(w.end(), 0);
     w.write_all(b"owned").unwrap();
     w.flush().unwrap();

@@ -25,9 +25,7 @@ impl Writer<'static, Allocating> {
 
     /// A growing writer that starts with exactly `capacity` bytes of room.
     pub fn allocating_with_capacity(capacity: usize) -> Self {
-        let mut buf = Buffer::owned(vec![0; capacity]);
-        buf.set_end(0);
-        Writer::new(buf, Allocating)
+        Writer::new(Buffer::with_capacity(capacity), Allocating)
     }
 
     /// A growing writer that continues `vec`: its bytes count as written and

@@ -7,7 +7,7 @@ use core::fmt;
 /// the inner sink, and (through [`Writer::observe`]) the buffer occupancy
 /// after each operation. The book's experiments print and plot this trace.
 ///
-/// Flushes and rebases are recorded as one event each. When the inner
+/// Flushes, rebases and file sends are recorded as one event each. When the inner
 /// sink's flush or rebase is the default, which drains from inside, those
 /// inner drains are not recorded one by one: the event's before/after
 /// occupancy shows what they moved.
@@ -64,6 +64,18 @@ pub enum Event {
         buffered: (usize, usize),
         /// Whether it succeeded.
         ok: bool,
+    },
+    /// A call of the sink's `send_file` (forwarded, so the inner sink's
+    /// `sendfile`/`copy_file_range` path is kept).
+    SendFile {
+        /// Operation index at the time.
+        op: usize,
+        /// The limit passed.
+        limit: crate::Limit,
+        /// `end` before and after.
+        buffered: (usize, usize),
+        /// File bytes sent, or why none were.
+        result: Result<usize, crate::SendFileError>,
     },
     /// An operation observed with [`Writer::observe`] finished.
     Op {
@@ -169,6 +181,24 @@ impl<S: Sink> Sink for Instrumented<S> {
             op: self.op,
             buffered: (before, buf.end()),
             ok: result.is_ok(),
+        });
+        result
+    }
+
+    #[cfg(all(feature = "os", unix))]
+    fn send_file(
+        &mut self,
+        buf: &mut Buffer<'_>,
+        file: &mut crate::fs::FileSource<'_>,
+        limit: crate::Limit,
+    ) -> Result<usize, crate::SendFileError> {
+        let before = buf.end();
+        let result = self.inner.send_file(buf, file, limit);
+        self.trace.events.push(Event::SendFile {
+            op: self.op,
+            limit,
+            buffered: (before, buf.end()),
+            result,
         });
         result
     }
