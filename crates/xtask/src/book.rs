@@ -62,6 +62,10 @@ fn prepare_libraries() -> Result<PathBuf> {
     for name in &crates {
         build.args(["--package", name]);
     }
+    // book-tests itself too: a snippet crate that no other selected package
+    // depends on normally (sha2) has no resolved features when it is named
+    // with --package alone, and cargo panics ("did not find features").
+    build.args(["--package", "book-tests"]);
     let output = cmd::output(step, &mut build)?;
     let libraries = library_files(&String::from_utf8_lossy(&output.stdout));
     if libraries.is_empty() {
