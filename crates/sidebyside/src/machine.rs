@@ -49,6 +49,12 @@ pub fn describe(zig: &Path) -> Machine {
         ),
         strace: first_line(Command::new("strace").arg("-V")),
         cp: first_line(Command::new("cp").arg("--version")),
+        revision: first_line(
+            Command::new("git")
+                .arg("-C")
+                .arg(env!("CARGO_MANIFEST_DIR"))
+                .args(["describe", "--always", "--dirty"]),
+        ),
     }
 }
 

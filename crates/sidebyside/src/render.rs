@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::charts;
 use crate::results::{CaseResult, RatioResult, Results, WorkloadResult};
-use crate::spec::Measure;
+use crate::spec::{Clock, Measure};
 
 /// Where the page and its inputs live.
 #[derive(Debug, Clone)]
@@ -192,6 +192,9 @@ pub fn page(results: &Results, notes: Option<&Notes>) -> String {
     let _ = writeln!(p, "| Zig | {} |", m.zig);
     let _ = writeln!(p, "| strace | {} |", m.strace);
     let _ = writeln!(p, "| cp | {} |", m.cp);
+    if !m.revision.is_empty() {
+        let _ = writeln!(p, "| Source | git {} |", m.revision);
+    }
     p.push('\n');
 
     p.push_str("## How the numbers are made\n\n");
@@ -207,6 +210,11 @@ pub fn page(results: &Results, notes: Option<&Notes>) -> String {
          that rotates from round to round. A ratio is computed per round, and the table \
          shows its **median over the rounds**. Below 1, the first implementation named \
          is faster.\n\
+         - Workloads that never wait (memory, `/dev/null`) are compared on the \
+         process's **CPU time** (user + system, `CLOCK_PROCESS_CPUTIME_ID`), which \
+         other processes of a shared machine cannot inflate; pipes and file copies on \
+         **wall-clock time**, because waiting for the reader or the disk is part of \
+         what they cost. Each workload's section says which.\n\
          - System calls: each case once more under `strace -c -f`, one repetition, minus \
          a *dry* run of the same process that does the set-up and no work, so that \
          process start-up, dynamic linking and allocator set-up cancel out.\n\
@@ -269,8 +277,15 @@ pub fn page(results: &Results, notes: Option<&Notes>) -> String {
         let _ = writeln!(p, "## {}\n", capitalise(&w.title));
         let _ = writeln!(
             p,
-            "Workload `{}`: {} bytes per repetition, {} repetitions per process.\n",
-            w.id, w.bytes, w.reps
+            "Workload `{}`: {} bytes per repetition, {} repetitions per process, \
+             compared on {}.\n",
+            w.id,
+            w.bytes,
+            w.reps,
+            match w.clock {
+                Clock::Wall => "wall-clock time",
+                Clock::Cpu => "CPU time",
+            }
         );
         p.push_str("| Case | Median time | Throughput | System calls | Most frequent |\n|---|---:|---:|---:|---|\n");
         for c in &w.cases {
@@ -325,7 +340,7 @@ pub fn page(results: &Results, notes: Option<&Notes>) -> String {
         let _ = writeln!(
             p,
             "The same writes with buffers from 0 (every write is a system call) to 64 KiB, \
-             {} rounds, median of each process's fastest of 3 repetitions.\n",
+             {} rounds, median of each process's fastest of 3 repetitions, on CPU time.\n",
             results.sweep_rounds
         );
         for s in &results.sweep {
@@ -439,6 +454,7 @@ mod tests {
                 zig: "0.15.1".into(),
                 strace: "strace 6.1".into(),
                 cp: "cp 9.1".into(),
+                revision: "abc1234-dirty".into(),
             },
             workloads: vec![summarize(&w, &raw)],
             sweep: vec![],

@@ -5,33 +5,42 @@
 /// last one moved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// Nanoseconds per repetition, in order.
+    /// Wall-clock nanoseconds per repetition, in order.
     pub ns: Vec<u64>,
+    /// Process CPU nanoseconds (user + system) per repetition.
+    pub cpu: Vec<u64>,
     /// Bytes written by the last repetition.
     pub bytes: u64,
 }
 
-/// Parses `ns N` lines followed by one `bytes N` line, as both the Rust
-/// worker and `bench.zig` print them.
+/// Parses `ns WALL CPU` lines followed by one `bytes N` line, as both the
+/// Rust worker and `bench.zig` print them.
 ///
 /// # Errors
 /// A message quoting `who` and the first line that is not part of a
 /// report (for example a panic message), or a missing `bytes` line.
 pub fn parse_report(text: &str, who: &str) -> Result<Report, String> {
     let mut ns = Vec::new();
+    let mut cpu = Vec::new();
     let mut bytes = None;
     for (i, line) in text.lines().enumerate() {
         let bad = || format!("{who}: line {} of its report: `{line}`", i + 1);
-        let (key, value) = line.split_once(' ').ok_or_else(bad)?;
-        let value: u64 = value.parse().map_err(|_| bad())?;
-        match key {
-            "ns" if bytes.is_none() => ns.push(value),
-            "bytes" if bytes.is_none() => bytes = Some(value),
+        let fields: Vec<&str> = line.split(' ').collect();
+        let numbers: Vec<u64> = fields[1..]
+            .iter()
+            .map(|f| f.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        match (fields[0], numbers.as_slice()) {
+            ("ns", &[wall, c]) if bytes.is_none() => {
+                ns.push(wall);
+                cpu.push(c);
+            }
+            ("bytes", &[n]) if bytes.is_none() => bytes = Some(n),
             _ => return Err(bad()),
         }
     }
     let bytes = bytes.ok_or_else(|| format!("{who}: no `bytes` line in its report: `{text}`"))?;
-    Ok(Report { ns, bytes })
+    Ok(Report { ns, cpu, bytes })
 }
 
 /// The median of `values` (the mean of the two middle values for an even
@@ -64,15 +73,20 @@ mod tests {
 
     #[test]
     fn parses_times_and_bytes() {
-        let r = parse_report("ns 3888861\nns 3888239\nbytes 16000000\n", "zig").unwrap();
+        let r = parse_report(
+            "ns 3888861 3800000\nns 3888239 3700000\nbytes 16000000\n",
+            "zig",
+        )
+        .unwrap();
         assert_eq!(r.ns, vec![3888861, 3888239]);
+        assert_eq!(r.cpu, vec![3800000, 3700000]);
         assert_eq!(r.bytes, 16000000);
     }
 
     #[test]
     fn a_panic_or_a_missing_total_is_an_error_naming_the_process() {
         let err = parse_report(
-            "ns 5\nthread 'main' panicked at src/x.rs:1\n",
+            "ns 5 4\nthread 'main' panicked at src/x.rs:1\n",
             "zigio small",
         )
         .unwrap_err();
@@ -81,11 +95,13 @@ mod tests {
             "zigio small: line 2 of its report: `thread 'main' panicked at src/x.rs:1`"
         );
         assert!(
-            parse_report("ns 5\n", "std")
+            parse_report("ns 5 4\n", "std")
                 .unwrap_err()
                 .contains("no `bytes` line")
         );
-        assert!(parse_report("bytes 1\nns 5\n", "std").is_err());
+        assert!(parse_report("bytes 1\nns 5 4\n", "std").is_err());
+        // A time line without its CPU time.
+        assert!(parse_report("ns 5\nbytes 1\n", "std").is_err());
     }
 
     #[test]

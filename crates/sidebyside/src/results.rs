@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::report::{mb_per_s, median};
-use crate::spec::{Impl, Measure, Workload};
+use crate::spec::{Clock, Impl, Measure, Workload};
 use crate::strace::Syscalls;
 
 /// Version of this file format; [`Results`] with another one are refused.
@@ -51,6 +51,10 @@ pub struct Machine {
     pub strace: String,
     /// `cp --version`, first line.
     pub cp: String,
+    /// `git describe --always --dirty` of the repository when measured
+    /// (`-dirty`: the working tree had uncommitted changes).
+    #[serde(default)]
+    pub revision: String,
 }
 
 /// One workload's numbers.
@@ -66,6 +70,9 @@ pub struct WorkloadResult {
     pub bytes: u64,
     /// Repetitions per process (the fastest counts).
     pub reps: u32,
+    /// The time compared: wall-clock or process CPU time.
+    #[serde(default)]
+    pub clock: Clock,
     /// Per case: times and system calls.
     pub cases: Vec<CaseResult>,
     /// The comparisons.
@@ -83,7 +90,8 @@ pub struct CaseResult {
     pub variant: String,
     /// How the page names it.
     pub label: String,
-    /// Per round, the fastest repetition, in nanoseconds.
+    /// Per round, the fastest repetition by the workload's clock, in
+    /// nanoseconds.
     pub ns: Vec<u64>,
     /// Median of `ns`; `None` if the case did not run.
     pub median_ns: Option<f64>,
@@ -136,7 +144,7 @@ pub struct SweepResult {
 pub struct SweepSeries {
     /// Who.
     pub imp: Impl,
-    /// Median time per buffer size, nanoseconds.
+    /// Median CPU time per buffer size, nanoseconds.
     pub median_ns: Vec<f64>,
     /// Throughput per buffer size, MB/s.
     pub mb_per_s: Vec<f64>,
@@ -221,6 +229,7 @@ pub fn summarize(w: &Workload, raw: &Raw) -> WorkloadResult {
         buffer: crate::spec::BUFFER,
         bytes: w.bytes,
         reps: w.reps,
+        clock: w.clock,
         cases,
         ratios,
     }
@@ -300,6 +309,7 @@ mod tests {
                 zig: "0.15.1".into(),
                 strace: "6.1".into(),
                 cp: "9.1".into(),
+                revision: "abc1234".into(),
             },
             workloads: vec![summarize(&w, &Raw::default())],
             sweep: vec![],

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::report::{mb_per_s, median, parse_report};
 use crate::results::{Raw, Results, SCHEMA, SweepResult, SweepSeries, summarize};
-use crate::spec::{self, Case, Impl, Job, Target, Workload};
+use crate::spec::{self, Case, Clock, Impl, Job, Target, Workload};
 use crate::strace::{Syscalls, parse_summary};
 
 /// What to run.
@@ -226,11 +226,21 @@ fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u
 }
 
 /// Runs `job` for `imp` once (one process, `job.reps` repetitions) and
-/// returns the time of each repetition, after checking that it moved
-/// `bytes` bytes per repetition.
-fn run_timed(imp: Impl, job: &Job, bytes: u64, p: &Programs) -> Result<Vec<u64>, String> {
+/// returns the time of each repetition by `clock`, after checking that it
+/// moved `bytes` bytes per repetition. `cp` is timed by this process, on
+/// the wall clock only.
+fn run_timed(
+    imp: Impl,
+    job: &Job,
+    bytes: u64,
+    clock: Clock,
+    p: &Programs,
+) -> Result<Vec<u64>, String> {
     let who = format!("{imp} {} {}", job.workload, job.variant);
     if imp == Impl::Cp {
+        if clock != Clock::Wall {
+            return Err(format!("{who}: cp can only be timed on the wall clock"));
+        }
         let mut times = Vec::new();
         for _ in 0..job.reps {
             remove_dst(p)?;
@@ -261,14 +271,17 @@ fn run_timed(imp: Impl, job: &Job, bytes: u64, p: &Programs) -> Result<Vec<u64>,
         check_dst(p, bytes, &who)?;
         remove_dst(p)?;
     }
-    if report.ns.len() != job.reps as usize {
+    if report.ns.len() != job.reps as usize || report.cpu.len() != job.reps as usize {
         return Err(format!(
             "{who}: reported {} times for {} repetitions",
             report.ns.len(),
             job.reps
         ));
     }
-    Ok(report.ns)
+    Ok(match clock {
+        Clock::Wall => report.ns,
+        Clock::Cpu => report.cpu,
+    })
 }
 
 fn remove_dst(p: &Programs) -> Result<(), String> {
@@ -346,6 +359,18 @@ pub fn run(options: &Options) -> Result<Results, String> {
     if workloads.is_empty() && !options.sweep {
         return Err(format!("no workload matches {:?}", options.only));
     }
+    // Two runs at once would share the scratch files and the Zig program,
+    // and measure each other.
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let lock_path = dir.join("run.lock");
+    let lock = File::create(&lock_path)
+        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
+    lock.try_lock().map_err(|e| {
+        format!(
+            "another benchmark run holds {} ({e}); wait for it to finish",
+            lock_path.display()
+        )
+    })?;
     let copy_bytes = spec::COPY_BYTES / options.scale.max(1);
     let p = prepare(&dir, copy_bytes)?;
     let mut raws: Vec<Raw> = vec![Raw::default(); workloads.len()];
@@ -354,7 +379,7 @@ pub fn run(options: &Options) -> Result<Results, String> {
             let mut line = format!("round {}/{} {:<12}", round + 1, options.rounds, w.id);
             for case in rotated(&w.cases, round as usize) {
                 let job = job(w.kind, w.target, &case, &p, spec::BUFFER, w.count, w.reps);
-                let times = run_timed(case.imp, &job, w.bytes, &p)?;
+                let times = run_timed(case.imp, &job, w.bytes, w.clock, &p)?;
                 let best = *times.iter().min().expect("reps >= 1");
                 line.push_str(&format!("  {} {:.2} ms", case.id(), best as f64 / 1e6));
                 raw.ns.entry(case.id()).or_default().push(best);
@@ -437,7 +462,7 @@ fn run_sweep(options: &Options, p: &Programs) -> Result<Vec<SweepResult>, String
                         label: "",
                     };
                     let job = job(kind, Target::Null, &case, p, buf, count, 3);
-                    let t = run_timed(imp, &job, bytes, p)?;
+                    let t = run_timed(imp, &job, bytes, Clock::Cpu, p)?;
                     times[i].push(*t.iter().min().expect("reps >= 1") as f64);
                 }
             }

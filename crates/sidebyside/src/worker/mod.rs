@@ -1,7 +1,8 @@
 //! The Rust side of a case: `sidebyside worker IMPL JOB...` runs one
 //! [`Job`] with zigio (concrete or through `DynWriter`) or with std, and
-//! reports like the Zig program does, on standard error: one `ns N` line
-//! per repetition, then `bytes N`.
+//! reports like the Zig program does, on standard error: one `ns WALL CPU`
+//! line per repetition (wall-clock and process CPU nanoseconds), then
+//! `bytes N`.
 //!
 //! The runner starts a fresh process per case, so that each implementation
 //! starts from the same state (no allocator or page-cache warmth carried
@@ -53,6 +54,7 @@ pub fn main(args: &[String]) -> Result<(), Error> {
     let mut report = String::new();
     let mut bytes = 0;
     for _ in 0..job.reps {
+        let cpu0 = cpu_now()?;
         let start = Instant::now();
         bytes = match imp {
             Impl::Zigio => zigio_side::run(&job, &mut setup, false)?,
@@ -63,14 +65,25 @@ pub fn main(args: &[String]) -> Result<(), Error> {
             }
         };
         let ns = start.elapsed().as_nanos();
+        let cpu = cpu_now()?.saturating_sub(cpu0);
         // A dry run prints the same lines, so that subtracting its system
         // calls leaves only the workload's.
-        report.push_str(&format!("ns {ns}\n"));
+        report.push_str(&format!("ns {ns} {cpu}\n"));
     }
     report.push_str(&format!("bytes {bytes}\n"));
     std::io::stderr()
         .write_all(report.as_bytes())
         .map_err(|e| format!("worker: cannot write the report: {e}"))
+}
+
+/// CPU time of this process (user and system), in nanoseconds: unlike
+/// wall-clock time, it does not run on while other processes of a shared
+/// machine have the CPU.
+fn cpu_now() -> Result<u128, Error> {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    let secs = u128::try_from(ts.tv_sec).map_err(|_| "negative CPU time".to_string())?;
+    let nanos = u128::try_from(ts.tv_nsec).map_err(|_| "negative CPU time".to_string())?;
+    Ok(secs * 1_000_000_000 + nanos)
 }
 
 fn open_target(target: Target) -> Result<Option<File>, Error> {
