@@ -30,14 +30,26 @@ const TOOLS: &[Tool] = &[
 /// never committed (see .gitignore).
 const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
 
-/// Installs what is missing, generates mermaid's files and builds the
-/// book's own preprocessors.
+/// Installs what is missing (mdbook, mdbook-mermaid, Zig), generates
+/// mermaid's files and builds the book's own preprocessors.
 pub fn setup() -> Result {
     for tool in TOOLS {
         ensure_installed(tool)?;
     }
     generate_mermaid_files()?;
+    install_zig()?;
     build_preprocessors()
+}
+
+/// Fetches the pinned Zig 0.15.1 (PyPI's `ziglang` wheel, sha256-checked)
+/// into `target/zig-0.15.1` unless it is already there. The tests would
+/// fetch it on first use anyway; doing it here makes set-up the one place
+/// that needs the network, and reports a failed download as a set-up step.
+fn install_zig() -> Result {
+    let zig = pinned_zig::ensure_zig()
+        .map_err(|e| Error::step("install the pinned Zig 0.15.1", e))?;
+    eprintln!("xtask: Zig 0.15.1 at {}", zig.display());
+    Ok(())
 }
 
 /// The book's own preprocessors, each run by `book.toml` as
