@@ -38,6 +38,9 @@ pub fn ratios_svg(results: &Results) -> Result<String, String> {
                 .filter(|r| r.measure == Measure::Time)
                 .filter_map(move |r| Some((format!("{}: {} / {}", w.id, r.num, r.den), r.value?)))
         })
+        // plotters counts rows from the bottom: reversed, the first
+        // workload is drawn at the top.
+        .rev()
         .collect();
     let n = bars.len().max(1);
     let x_max = 2.0_f64;
@@ -115,6 +118,7 @@ pub fn syscalls_svg(results: &Results) -> Result<String, String> {
                 Some((format!("{}: {}", w.id, c.label), c.imp, total))
             })
         })
+        .rev()
         .collect();
     let n = bars.len().max(1);
     let max = bars.iter().map(|b| b.2).max().unwrap_or(1).max(10) as f64 * 4.0;
