@@ -7,6 +7,7 @@ mod bench;
 mod book;
 mod checks;
 mod cmd;
+mod site;
 mod tools;
 mod workspace;
 
@@ -25,7 +26,9 @@ commands:
   mdbook-test  setup, then run `mdbook test` against a clean build of the
                crates the snippets use
   test         setup, then run every check: fmt, clippy, cargo test (skeptic,
-               copy and output checks), mdbook build, mdbook test
+               copy and output checks, browser tests), mdbook build, mdbook test
+  site         setup, then build the static site into target/site, ready to
+               copy to any static host (`--out DIR`, `--site-url /path/`)
   bench        measure zigio, std's BufWriter and Zig 0.15.1 side by side and
                regenerate book/measurements.md (`--quick`, `--only ID,..`,
                `--rounds N`; `--render` only regenerates the page)
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("build") => tools::setup().and_then(|()| book::build()),
         Some("mdbook-test") => tools::setup().and_then(|()| book::mdbook_test()),
         Some("test") => checks::test_all(),
+        Some("site") => tools::setup().and_then(|()| site::site(&args[1..])),
         Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");

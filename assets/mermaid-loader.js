@@ -1,0 +1,78 @@
+// Draws the book's ```mermaid diagrams, loading mermaid (about 2.7 MB) only
+// on pages that have one. book.toml lists this file as the only
+// `additional-js`, in place of mdbook-mermaid's `mermaid.min.js` and
+// `mermaid-init.js`, which every page would otherwise download.
+//
+// mermaid.min.js itself reaches the site as `book/mermaid.min.js`, a link to
+// the copy that `cargo xtask setup` generates: mdBook copies it to the site
+// root like any file of the book's sources, without a <script> tag.
+//
+// Diagrams are drawn in mermaid's `dark` theme under mdBook's dark themes and
+// in `default` otherwise, and are drawn again when the reader switches theme.
+// Each <pre class="mermaid"> then carries `data-mermaid-theme` (the theme it
+// was drawn in) or `data-mermaid-error` (why it could not be drawn); the
+// browser tests (tests/tests/browser) wait on these.
+(() => {
+    'use strict';
+
+    const diagrams = Array.from(document.querySelectorAll('pre.mermaid'));
+    if (diagrams.length === 0) {
+        return;
+    }
+
+    // mdBook's dark themes; `light`, `rust` and anything new count as light.
+    const darkThemes = ['ayu', 'navy', 'coal'];
+    const html = document.documentElement;
+    const mermaidTheme = () =>
+        darkThemes.some((theme) => html.classList.contains(theme)) ? 'dark' : 'default';
+
+    // mermaid replaces each block's text with its drawing: keep the sources
+    // to draw them again in another theme.
+    const sources = diagrams.map((pre) => pre.textContent);
+
+    let drawnIn = null;
+    async function draw() {
+        const theme = mermaidTheme();
+        if (theme === drawnIn) {
+            return;
+        }
+        drawnIn = theme;
+        mermaid.initialize({ startOnLoad: false, theme });
+        for (const [index, pre] of diagrams.entries()) {
+            pre.removeAttribute('data-processed');
+            delete pre.dataset.mermaidTheme;
+            delete pre.dataset.mermaidError;
+            pre.textContent = sources[index];
+            try {
+                await mermaid.run({ nodes: [pre] });
+                pre.dataset.mermaidTheme = theme;
+            } catch (error) {
+                const message = (error && error.message) || String(error);
+                pre.dataset.mermaidError = message;
+                console.error(`mermaid: diagram ${index + 1} of this page could not be drawn: ${message}`);
+            }
+        }
+    }
+
+    // One drawing at a time; a theme switch during a drawing is picked up by
+    // the next one.
+    let queue = Promise.resolve();
+    const redraw = () => {
+        queue = queue.then(draw);
+    };
+
+    const script = document.createElement('script');
+    // `path_to_root` is mdBook's own global: "" or "../" up to the site root.
+    script.src = path_to_root + 'mermaid.min.js';
+    script.onload = () => {
+        redraw();
+        new MutationObserver(redraw).observe(html, { attributes: true, attributeFilter: ['class'] });
+    };
+    script.onerror = () => {
+        for (const pre of diagrams) {
+            pre.dataset.mermaidError = `could not load ${script.src}`;
+        }
+        console.error(`mermaid: could not load ${script.src}`);
+    };
+    document.head.appendChild(script);
+})();

@@ -1,0 +1,138 @@
+//! The book as readers meet it: the built site, served on 127.0.0.1 and
+//! driven in Debian's headless Chromium (see [`browser`]).
+//!
+//! Nothing here lists pages, links or diagrams: they are found in the built
+//! site (its `.html` files and the sidebar's table of contents), so every
+//! chapter added is checked too. Only the search terms are fixed.
+//!
+//! - [`pages`]: every page loads with no console error, no failed request
+//!   and no request outside the site; every diagram renders to an `<svg>`;
+//!   a screenshot of each page, light and dark.
+//! - [`themes`]: switching theme redraws the diagrams in a matching mermaid
+//!   theme, and their text stays readable (contrast) in every theme.
+//! - [`links`]: every link between and within chapters (the wiki links)
+//!   lands on its page with its heading in view; the "Linked from" lists
+//!   match the links and their own links work.
+//! - [`search`]: searching finds the pages that discuss each term.
+//! - [`copy`]: a code block's copy button copies exactly its visible text.
+//! - [`weight`]: mermaid loads only on pages with a diagram; the transfer
+//!   size of every page is written to `page-weights.md`.
+//! - [`hosting`]: the 404 page at any depth, edit links, the print page.
+//!
+//! Artifacts (screenshots, `page-weights.md`, `print.pdf`) go to
+//! `target/browser-screenshots/`. A failing test lists every problem it
+//! found, each naming its page and link or element.
+
+mod browser;
+mod copy;
+mod hosting;
+mod links;
+mod network;
+mod pages;
+mod search;
+mod server;
+mod site;
+mod themes;
+mod toc;
+mod weight;
+
+use std::fmt::Display;
+use std::time::{Duration, Instant};
+
+use browser::Browser;
+use site::Site;
+
+/// The longest one test may take once its browser runs.
+const TEST_LIMIT: Duration = Duration::from_secs(10 * 60);
+
+/// Everything wrong that one test found.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<String>);
+
+impl Problems {
+    /// Records a problem on `page` (a path relative to the site root).
+    pub fn add(&mut self, page: &str, message: impl Display) {
+        self.0.push(format!("{page}: {message}"));
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Launches a browser, runs `check` against the site with a time limit,
+/// closes the browser, and fails the test with every problem found.
+fn run(test: &str, check: impl AsyncFnOnce(&Browser, &Site, &mut Problems) -> Result<(), String>) {
+    let site = site::site();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let started = Instant::now();
+    let mut problems = Problems::default();
+    let outcome = runtime.block_on(async {
+        let browser = Browser::launch(test).await?;
+        let result = tokio::time::timeout(TEST_LIMIT, check(&browser, site, &mut problems)).await;
+        browser.close().await;
+        match result {
+            Ok(result) => result,
+            Err(_) => Err(format!("did not finish within {} s", TEST_LIMIT.as_secs())),
+        }
+    });
+    if let Err(error) = outcome {
+        problems.0.push(format!("stopped early: {error}"));
+    }
+    eprintln!("{test}: {:.1} s", started.elapsed().as_secs_f64());
+    if !problems.is_empty() {
+        let mut text = format!(
+            "{} problem(s) in the site built from the book ({}):\n",
+            problems.0.len(),
+            site.dir.display()
+        );
+        for problem in &problems.0 {
+            text.push_str(&format!("\n- {problem}"));
+        }
+        panic!("{text}\n");
+    }
+}
+
+#[test]
+fn every_page_loads_cleanly_and_draws_its_diagrams() {
+    run("pages", pages::check);
+}
+
+#[test]
+fn diagrams_follow_the_theme_and_stay_readable() {
+    run("themes", themes::check);
+}
+
+#[test]
+fn links_between_chapters_land_on_their_headings() {
+    run("links", links::check_links);
+}
+
+#[test]
+fn linked_from_lists_match_the_links() {
+    run("backlinks", links::check_backlinks);
+}
+
+#[test]
+fn search_finds_the_pages_that_discuss_each_term() {
+    run("search", search::check);
+}
+
+#[test]
+fn copy_buttons_copy_the_visible_code() {
+    run("copy", copy::check);
+}
+
+#[test]
+fn mermaid_loads_only_on_pages_with_diagrams() {
+    run("weight", weight::check);
+}
+
+#[test]
+fn not_found_page_edit_links_and_print_page_work() {
+    run("hosting", hosting::check);
+}
