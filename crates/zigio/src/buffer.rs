@@ -258,6 +258,21 @@ impl<'a> Buffer<'a> {
     }
 }
 
+/// Fills `dst` with `pattern` repeated, the last copy cut short if `dst`'s
+/// length is not a multiple of the pattern's. A one-byte pattern is a
+/// `fill` (one memset, not a copy per byte).
+pub(crate) fn fill_repeating(dst: &mut [u8], pattern: &[u8]) {
+    match pattern {
+        [] => debug_assert!(dst.is_empty(), "an empty pattern fills nothing"),
+        [byte] => dst.fill(*byte),
+        _ => {
+            for chunk in dst.chunks_mut(pattern.len()) {
+                chunk.copy_from_slice(&pattern[..chunk.len()]);
+            }
+        }
+    }
+}
+
 /// Zig's `ArrayList` growth: from `current`, add `current/2 + 128` until the
 /// result reaches `minimum` (saturating).
 pub(crate) fn grow_capacity(current: usize, minimum: usize) -> usize {

@@ -1,5 +1,6 @@
 //! `Allocating`: Zig's `Writer.Allocating` (`Writer.zig:2507-2689`).
 
+use crate::buffer::fill_repeating;
 use crate::{Buffer, Sink, WriteFailed, Writer};
 
 /// The sink of a writer whose owned buffer grows instead of draining: the
@@ -94,10 +95,7 @@ impl Sink for Allocating {
             buf.undo(pattern.len());
         } else if !pattern.is_empty() {
             let extra = pattern.len() * (splat - 1);
-            let room = &mut buf.unused_capacity_slice()[..extra];
-            for chunk in room.chunks_mut(pattern.len()) {
-                chunk.copy_from_slice(pattern);
-            }
+            fill_repeating(&mut buf.unused_capacity_slice()[..extra], pattern);
             buf.advance(extra);
         }
         Ok(buf.end() - start)

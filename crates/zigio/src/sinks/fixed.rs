@@ -1,6 +1,7 @@
 //! `Fixed`: Zig's `Writer.fixed` (`Writer.zig:122-132`, `fixedDrain`
 //! `Writer.zig:2327-2361`).
 
+use crate::buffer::fill_repeating;
 use crate::{Buffer, Sink, WriteFailed, Writer};
 
 /// The sink of a writer over caller storage that is never drained: the
@@ -49,9 +50,7 @@ impl Sink for Fixed {
             let total = pattern.len().saturating_mul(splat);
             let room = buf.unused_capacity_slice();
             let fill = total.min(room.len());
-            for chunk in room[..fill].chunks_mut(pattern.len()) {
-                chunk.copy_from_slice(&pattern[..chunk.len()]);
-            }
+            fill_repeating(&mut room[..fill], pattern);
             buf.advance(fill);
             if fill < total {
                 return Err(WriteFailed);
