@@ -46,8 +46,8 @@ pub fn setup() -> Result {
 /// fetch it on first use anyway; doing it here makes set-up the one place
 /// that needs the network, and reports a failed download as a set-up step.
 fn install_zig() -> Result {
-    let zig = pinned_zig::ensure_zig()
-        .map_err(|e| Error::step("install the pinned Zig 0.15.1", e))?;
+    let zig =
+        pinned_zig::ensure_zig().map_err(|e| Error::step("install the pinned Zig 0.15.1", e))?;
     eprintln!("xtask: Zig 0.15.1 at {}", zig.display());
     Ok(())
 }
