@@ -9,6 +9,10 @@
 //
 // Diagrams are drawn in mermaid's `dark` theme under mdBook's dark themes and
 // in `default` otherwise, and are drawn again when the reader switches theme.
+// mermaid shrinks a drawing to the width of the text column, which makes the
+// labels of a wide one (a long left-to-right flowchart) too small to read:
+// on screen such a drawing keeps its own size and its block scrolls sideways
+// (in print it still shrinks to the page).
 // Each <pre class="mermaid"> then carries `data-mermaid-theme` (the theme it
 // was drawn in) or `data-mermaid-error` (why it could not be drawn); the
 // browser tests (tests/tests/browser) wait on these.
@@ -30,6 +34,23 @@
     // to draw them again in another theme.
     const sources = diagrams.map((pre) => pre.textContent);
 
+    const style = document.createElement('style');
+    style.textContent = `@media screen {
+        pre.mermaid.mermaid-wide { overflow-x: auto; }
+        pre.mermaid.mermaid-wide > svg { width: var(--mermaid-natural-width); }
+    }`;
+    document.head.appendChild(style);
+
+    // Marks `pre` as wide when its drawing is wider than the block.
+    function fit(pre) {
+        const svg = pre.querySelector('svg');
+        const natural = svg && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
+        const padding = getComputedStyle(pre);
+        const room = pre.clientWidth - parseFloat(padding.paddingLeft) - parseFloat(padding.paddingRight);
+        pre.classList.toggle('mermaid-wide', natural > room);
+        pre.style.setProperty('--mermaid-natural-width', `${natural}px`);
+    }
+
     let drawnIn = null;
     async function draw() {
         const theme = mermaidTheme();
@@ -45,6 +66,7 @@
             pre.textContent = sources[index];
             try {
                 await mermaid.run({ nodes: [pre] });
+                fit(pre);
                 pre.dataset.mermaidTheme = theme;
             } catch (error) {
                 const message = (error && error.message) || String(error);

@@ -21,6 +21,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
@@ -431,15 +432,39 @@ impl Browser {
         save_artifact(name, &png)
     }
 
-    /// Saves a screenshot of `element` as `name` in the artifacts directory.
+    /// Saves a picture of the whole of `element` as `name` (a PNG) in the
+    /// artifacts directory, however tall it is. WebDriver's element
+    /// screenshot would cut it at the window's edge and paint the sticky
+    /// menu bar over it; DevTools can draw past the window instead.
     pub async fn element_screenshot(
         &self,
         element: &Element,
         name: &str,
     ) -> Result<PathBuf, String> {
-        let png = self
-            .step("taking an element screenshot", element.screenshot())
+        let element = serde_json::to_value(element)
+            .map_err(|e| format!("passing an element to a script: {e}"))?;
+        // At the top, the menu bar is above the content, not over it.
+        let clip = self
+            .eval(
+                "window.scrollTo(0, 0);
+                 arguments[0].scrollLeft = 0;
+                 const r = arguments[0].getBoundingClientRect();
+                 return { x: r.left, y: r.top, width: r.width, height: r.height, scale: 1 };",
+                vec![element],
+            )
             .await?;
+        let shot = self
+            .cdp(
+                "Page.captureScreenshot",
+                json!({ "format": "png", "clip": clip, "captureBeyondViewport": true }),
+            )
+            .await?;
+        let data = shot["data"]
+            .as_str()
+            .ok_or_else(|| format!("Page.captureScreenshot returned no data for {name}"))?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|e| format!("Page.captureScreenshot returned bad base64 for {name}: {e}"))?;
         save_artifact(name, &png)
     }
 

@@ -68,7 +68,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         {
             continue;
         }
-        themes::choose(browser, "coal", count).await?;
+        themes::choose(browser, "coal", count, problems, page).await?;
         let visit = browser.collect().await?;
         report_visit(
             problems,
@@ -81,7 +81,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         browser
             .screenshot(&format!("pages/{name}.coal.png"))
             .await?;
-        themes::choose(browser, "light", count).await?;
+        themes::choose(browser, "light", count, problems, page).await?;
     }
     if site.pages.iter().all(|p| p != "index.html") {
         problems.add("index.html", "the site has no index.html");

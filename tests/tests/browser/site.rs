@@ -78,6 +78,11 @@ fn prepare() -> Result<Site, String> {
     if pages.is_empty() {
         return Err(format!("{} holds no .html page", dir.display()));
     }
+    // Artifacts of an earlier run would pass for this run's.
+    let artifacts = artifacts_dir();
+    if artifacts.exists() {
+        fs::remove_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
+    }
     let prefix = site_path(&dir)?;
     let server = Server::start(dir.clone(), &prefix)
         .map_err(|e| format!("starting the HTTP server on 127.0.0.1: {e}"))?;

@@ -1,6 +1,6 @@
 //! Diagrams follow mdBook's theme: each theme switch redraws them in the
-//! matching mermaid theme, and their text stays readable on what is behind
-//! it.
+//! matching mermaid theme, and their text stays readable: contrasted with
+//! what is behind it, and not shrunk below a legible size.
 
 use std::fs;
 use std::time::Duration;
@@ -19,19 +19,28 @@ const DARK: &[&str] = &["coal", "navy", "ayu"];
 /// last so the browser ends where it started.
 const THEMES: &[&str] = &["coal", "navy", "ayu", "rust", "light"];
 
-/// The least contrast between a diagram's text and what is drawn behind it:
-/// WCAG's 3:1 (large text, graphics). Text drawn for the wrong background
-/// (mermaid's light theme on a dark page) falls far below; mermaid's own
-/// dark theme puts its edge labels at 4.4:1, just under the 4.5:1 of body
-/// text.
+/// The least contrast between a diagram's text or lines and what is drawn
+/// behind them: WCAG's 3:1 (large text, graphics). A drawing made for the
+/// other background (mermaid's light theme on a dark page: dark edges on
+/// dark grey) falls far below; mermaid's own dark theme puts its edge
+/// labels at 4.4:1, just under the 4.5:1 of body text.
 const MIN_CONTRAST: f64 = 3.0;
+
+/// The smallest a diagram's text may be drawn, in CSS pixels (its font size
+/// times the drawing's scale): mermaid's own size is 14 to 16 px, and a
+/// drawing shrunk to fit the column can fall far below.
+const MIN_TEXT_PX: f64 = 10.0;
 
 /// For every text of every diagram on the page: its colour, the colour
 /// behind its centre (the shapes and boxes under it, blended, on the page's
-/// background) and their contrast ratio. Returns `{checked, lowest, low}`:
-/// how many texts, the lowest ratio, and the texts below `arguments[0]`.
-const CONTRAST: &str = r#"
-const minimum = arguments[0];
+/// background), their contrast ratio, and the size it is drawn at (font size
+/// times the drawing's scale); for every connector line (edges, messages):
+/// its contrast with the background of the drawing. Returns `{checked,
+/// lowest, smallest, lines, lowestLine, low}`: counts, lowest ratios, the
+/// smallest text, and what falls below `arguments[0]` (ratio) or
+/// `arguments[1]` (pixels).
+const READABILITY: &str = r#"
+const [minimum, minimumPx] = arguments;
 const parse = (text) => {
     const m = /rgba?\(([^)]*)\)/.exec(text || '');
     if (!m) return null;
@@ -84,10 +93,15 @@ const behind = (owner, x, y) => {
 };
 let checked = 0;
 let lowest = null;
+let smallest = null;
+let lines = 0;
+let lowestLine = null;
 const low = [];
 document.querySelectorAll('pre.mermaid').forEach((pre, index) => {
     const svg = pre.querySelector('svg');
     if (!svg) return;
+    const natural = svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
+    const scale = natural > 0 ? svg.getBoundingClientRect().width / natural : 1;
     const owners = new Set();
     const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -95,6 +109,37 @@ document.querySelectorAll('pre.mermaid').forEach((pre, index) => {
         const parent = node.parentElement;
         if (!node.textContent.trim() || !parent || parent.closest('style, title, desc')) continue;
         owners.add(parent);
+    }
+    // Connectors (mermaid's classes for the edges of flowcharts, state,
+    // class and ER diagrams and the messages of sequence diagrams) against
+    // what is behind the drawing: the backgrounds of its enclosing boxes.
+    // Node borders and lifelines are left out: mermaid draws them faint on
+    // purpose, next to a filled shape or as a guide.
+    let ground = page;
+    const enclosing = [];
+    for (let node = svg.parentElement; node; node = node.parentElement) enclosing.push(node);
+    for (const node of enclosing.reverse()) {
+        const c = parse(getComputedStyle(node).backgroundColor);
+        if (c && c.a > 0) ground = blend(c, ground);
+    }
+    const connectors = '.flowchart-link, .transition, .messageLine0, .messageLine1, .relation, '
+        + '.relationshipLine, [class*="edge-pattern"]';
+    for (const line of svg.querySelectorAll(connectors)) {
+        const style = getComputedStyle(line);
+        const box = line.getBoundingClientRect();
+        if (style.fill !== 'none' || style.visibility === 'hidden' || (box.width < 1 && box.height < 1)) continue;
+        const color = parse(style.stroke);
+        if (!color || parseFloat(style.strokeWidth) === 0) continue;
+        color.a *= parseFloat(style.strokeOpacity || '1') * parseFloat(style.opacity || '1');
+        if (color.a === 0) continue;
+        const r = ratio(blend(color, ground), ground);
+        lines += 1;
+        if (lowestLine === null || r < lowestLine) lowestLine = r;
+        if (r < minimum) {
+            const name = line.tagName.toLowerCase() + (line.id ? '#' + line.id : '')
+                + (line.getAttribute('class') ? '.' + line.getAttribute('class').trim().split(/\s+/).join('.') : '');
+            low.push({ diagram: index + 1, text: '<' + name + '>', problem: `line ${show(blend(color, ground))} on ${show(ground)}: contrast ${r.toFixed(2)}:1, at least ${minimum}:1 needed` });
+        }
     }
     for (const owner of owners) {
         let box = owner.getBoundingClientRect();
@@ -116,12 +161,17 @@ document.querySelectorAll('pre.mermaid').forEach((pre, index) => {
         const r = ratio(color, back);
         if (lowest === null || r < lowest) lowest = r;
         if (r < minimum) {
-            low.push({ diagram: index + 1, text, problem: `${show(color)} on ${show(back)}: contrast ${r.toFixed(2)}:1` });
+            low.push({ diagram: index + 1, text, problem: `${show(color)} on ${show(back)}: contrast ${r.toFixed(2)}:1, at least ${minimum}:1 needed` });
+        }
+        const px = parseFloat(style.fontSize) * scale;
+        if (smallest === null || px < smallest) smallest = px;
+        if (px < minimumPx) {
+            low.push({ diagram: index + 1, text, problem: `drawn ${px.toFixed(1)} px high (its ${style.fontSize} font scaled by ${scale.toFixed(2)}), at least ${minimumPx} px needed` });
         }
     }
 });
 window.scrollTo(0, 0);
-return { checked, lowest, low };
+return { checked, lowest, smallest, lines, lowestLine, low };
 "#;
 
 /// The mermaid theme a diagram must be drawn in under mdBook's `theme`.
@@ -135,7 +185,13 @@ fn mermaid_theme(theme: &str) -> &'static str {
 
 /// Picks `theme` in the page's theme menu, as a reader does, and waits until
 /// the page has it and its `diagrams` diagrams are drawn again.
-pub async fn choose(browser: &Browser, theme: &str, diagrams: usize) -> Result<(), String> {
+pub async fn choose(
+    browser: &Browser,
+    theme: &str,
+    diagrams: usize,
+    problems: &mut Problems,
+    page: &str,
+) -> Result<(), String> {
     // The menu bar hides while scrolling down; at the top it shows.
     browser.eval("window.scrollTo(0, 0)", vec![]).await?;
     let toggle = browser.find("#mdbook-theme-toggle").await?;
@@ -167,17 +223,34 @@ pub async fn choose(browser: &Browser, theme: &str, diagrams: usize) -> Result<(
         )
         .await?;
     if diagrams > 0 {
-        browser
+        let expected = mermaid_theme(theme);
+        let redrawn = browser
             .wait_until(
                 &format!("redrawing the diagrams for theme {theme}"),
                 &format!(
                     "return Array.from(document.querySelectorAll('pre.mermaid')).every(
                         p => p.dataset.mermaidTheme === {} || p.dataset.mermaidError !== undefined)",
-                    json!(mermaid_theme(theme))
+                    json!(expected)
                 ),
-                Duration::from_secs(20),
+                Duration::from_secs(10),
             )
-            .await?;
+            .await;
+        if redrawn.is_err() {
+            let drawn = browser
+                .eval(
+                    "return Array.from(document.querySelectorAll('pre.mermaid'))
+                        .map(p => p.dataset.mermaidTheme || '(none)')",
+                    vec![],
+                )
+                .await?;
+            problems.add(
+                page,
+                format!(
+                    "after choosing theme {theme}, the diagrams were not drawn again in mermaid \
+                     theme {expected} within 10 s; they are in {drawn}"
+                ),
+            );
+        }
     }
     Ok(())
 }
@@ -210,7 +283,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         let count = crate::pages::diagram_count(browser).await?;
         check_theme(browser, problems, page, "light", count).await?;
         for theme in THEMES {
-            choose(browser, theme, count).await?;
+            choose(browser, theme, count, problems, page).await?;
             check_theme(browser, problems, page, theme, count).await?;
         }
         let visit = browser.collect().await?;
@@ -252,22 +325,27 @@ async fn check_theme(
             );
         }
     }
-    let contrast = browser.eval(CONTRAST, vec![json!(MIN_CONTRAST)]).await?;
+    let found = browser
+        .eval(READABILITY, vec![json!(MIN_CONTRAST), json!(MIN_TEXT_PX)])
+        .await?;
     eprintln!(
-        "themes: {at}: {} diagram texts, lowest contrast {:.2}:1",
-        contrast["checked"],
-        contrast["lowest"].as_f64().unwrap_or(f64::NAN)
+        "themes: {at}: {} texts, lowest contrast {:.2}:1, smallest {:.1} px; {} lines, lowest contrast {:.2}:1",
+        found["checked"],
+        found["lowest"].as_f64().unwrap_or(f64::NAN),
+        found["smallest"].as_f64().unwrap_or(f64::NAN),
+        found["lines"],
+        found["lowestLine"].as_f64().unwrap_or(f64::NAN),
     );
-    if count > 0 && contrast["checked"].as_u64() == Some(0) {
-        problems.add(&at, "no diagram text found to check the contrast of");
+    if count > 0 && found["checked"].as_u64() == Some(0) {
+        problems.add(&at, "no diagram text found to check");
     }
-    for low in contrast["low"].as_array().into_iter().flatten() {
+    for low in found["low"].as_array().into_iter().flatten() {
         problems.add(
             &at,
             format!(
-                "diagram {}: text {:?} is hard to read: {} (at least {MIN_CONTRAST}:1 needed)",
+                "diagram {}: {} is hard to read: {}",
                 low["diagram"],
-                low["text"].as_str().unwrap_or_default(),
+                low["text"],
                 low["problem"].as_str().unwrap_or_default(),
             ),
         );
