@@ -43,7 +43,9 @@ pub const SETTLE: Duration = Duration::from_secs(20);
 /// its sidebar (it hides it below 1080 px).
 const WINDOW: (u32, u32) = (1280, 900);
 
-/// The flags the task prescribes for Chromium in CI, plus a window size.
+/// Chromium's flags: headless, no sandbox (CI runs as root), no GPU, no
+/// traffic of its own (updates, sync, QUIC probes), `/tmp` instead of a
+/// small `/dev/shm` in containers, one pixel per CSS pixel.
 /// `--host-resolver-rules` makes every host but 127.0.0.1 unresolvable, so a
 /// request that leaves the site fails fast and is reported, never fetched.
 const CHROMIUM_FLAGS: &[&str] = &[
@@ -152,8 +154,6 @@ impl Browser {
         let capabilities = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
-            // window.print() on the print page must not leave a dialog open.
-            "unhandledPromptBehavior": "dismiss",
             "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -161,15 +161,20 @@ impl Browser {
                 "perfLoggingPrefs": { "enableNetwork": true, "enablePage": false },
             },
         });
-        let Json::Object(capabilities) = capabilities else {
-            unreachable!("a JSON object literal")
+        let capabilities: Capabilities = capabilities.as_object().cloned().unwrap_or_default();
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        // chromedriver gives Chromium 60 s to start; a little more here.
+        let client = match tokio::time::timeout(
+            Duration::from_secs(90),
+            builder.connect(&format!("http://127.0.0.1:{port}/")),
+        )
+        .await
+        {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => return Err(format!("opening a Chromium session: {e}")),
+            Err(_) => return Err("opening a Chromium session: no answer within 90 s".to_string()),
         };
-        let capabilities: Capabilities = capabilities;
-        let connect = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}/"))
-            .await;
-        let client = connect.map_err(|e| format!("opening a Chromium session: {e}"))?;
         browser.chrome_pid = client
             .capabilities()
             .and_then(|c| c.get("goog:processID"))
@@ -295,16 +300,23 @@ impl Browser {
     }
 
     /// Waits until the current page has settled: loaded, fonts ready, every
-    /// diagram rendered or failed, and no new resource for 300 ms.
+    /// diagram drawn or failed (or [`SETTLE`] passed: the diagram checks then
+    /// name the ones left undrawn), and no new resource for 300 ms.
     pub async fn settle(&self, what: &str) -> Result<(), String> {
         self.wait_until(
-            &format!("{what}: settling (load event, fonts, diagrams)"),
-            "return document.readyState === 'complete' && document.fonts.status === 'loaded'
-                && Array.from(document.querySelectorAll('pre.mermaid')).every(
-                    p => p.querySelector('svg') !== null || p.dataset.mermaidError !== undefined)",
+            &format!("{what}: settling (load event, fonts)"),
+            "return document.readyState === 'complete' && document.fonts.status === 'loaded'",
             SETTLE,
         )
         .await?;
+        let _undrawn = self
+            .wait_until(
+                &format!("{what}: drawing its diagrams"),
+                "return Array.from(document.querySelectorAll('pre.mermaid')).every(
+                    p => p.querySelector('svg') !== null || p.dataset.mermaidError !== undefined)",
+                SETTLE,
+            )
+            .await;
         let started = Instant::now();
         let count = "return performance.getEntriesByType('resource').length";
         let mut last = self.eval(count, vec![]).await?;
