@@ -14,7 +14,7 @@
 
 use super::FileSource;
 use crate::reader::{Reader, StreamError, TransferError, read_into_writer};
-use crate::{Limit, SendFileError, Sink, Writer};
+use crate::{Limit, SendFileError, Sink, WriteFailed, Writer};
 
 /// What `send_file` reads from: a [`FileReader`](super::FileReader), whose
 /// buffered bytes go first, or a bare [`FileSource`] (no buffered bytes),
@@ -79,10 +79,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         input: &mut impl FileInput<'f>,
         limit: Limit,
     ) -> Result<usize, SendFileError> {
-        let buffered = limit.slice_const(input.buffered());
-        if !buffered.is_empty() {
-            let n = self.write(buffered)?;
-            input.toss(n);
+        if let Some(n) = self.write_input_buffered(input, limit)? {
             return Ok(n);
         }
         self.sink.send_file(&mut self.buf, input.source(), limit)
@@ -111,10 +108,8 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         limit: Limit,
     ) -> Result<usize, SendFileError> {
         if header.len() <= self.unused_capacity_len() {
-            let end = self.end();
-            self.unused_capacity_slice()[..header.len()].copy_from_slice(header);
-            self.advance(header.len());
-            debug_assert_eq!(self.end(), end + header.len());
+            // Fits: `write` copies it and never drains.
+            self.write(header)?;
             return match self.send_file(input, limit) {
                 Ok(n) => Ok(header.len() + n),
                 Err(_) if !header.is_empty() => Ok(header.len()),
@@ -125,6 +120,24 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         let n = self.drain(&[header, buffered], 1)?;
         input.toss(n.saturating_sub(header.len()));
         Ok(n)
+    }
+
+    /// Writes (one `write`, so at most one drain) the bytes `input` has
+    /// already buffered, cut to `limit`, and tosses what was taken. `None`
+    /// when it has none: then the file itself is next. Sending these first
+    /// is what keeps the reader-buffer bugs of Zig 0.15.1 out.
+    fn write_input_buffered<'f>(
+        &mut self,
+        input: &mut impl FileInput<'f>,
+        limit: Limit,
+    ) -> Result<Option<usize>, WriteFailed> {
+        let buffered = limit.slice_const(input.buffered());
+        if buffered.is_empty() {
+            return Ok(None);
+        }
+        let n = self.write(buffered)?;
+        input.toss(n);
+        Ok(Some(n))
     }
 
     /// One read of at most `limit` bytes of `input` straight into this
@@ -142,10 +155,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         input: &mut impl FileInput<'f>,
         limit: Limit,
     ) -> Result<usize, StreamError> {
-        let buffered = limit.slice_const(input.buffered());
-        if !buffered.is_empty() {
-            let n = self.write(buffered)?;
-            input.toss(n);
+        if let Some(n) = self.write_input_buffered(input, limit)? {
             return Ok(n);
         }
         let file = input.source();
