@@ -221,6 +221,7 @@ mod tests {
                 sink: SinkKind::Fixed,
                 buffer: 4,
                 budget: vec![],
+                fail_after: None,
             },
             ops: vec![Op::Flush, Op::Consume { n: 1 }],
         }

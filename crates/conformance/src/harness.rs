@@ -13,9 +13,13 @@ use pinned_zig::BuildOptions;
 use crate::exec::Fnv;
 use crate::script::Script;
 
-/// The harness source, compiled into this crate so that its hash names the
+/// The harness source (its entry point and the trace code it shares with
+/// the book's lab), compiled into this crate so that its hash names the
 /// binary.
-const SOURCE: &str = include_str!("../zig/harness.zig");
+const SOURCE: &str = concat!(
+    include_str!("../zig/harness.zig"),
+    include_str!("../zig/trace.zig")
+);
 
 /// A failure of the Zig side.
 #[derive(Debug)]
