@@ -234,6 +234,7 @@ mod tests {
             ops: 2,
             skipped: Vec::new(),
             drains: 0,
+            flagged: Vec::new(),
         }
     }
 

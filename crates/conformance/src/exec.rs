@@ -158,6 +158,9 @@ pub struct Run {
     pub skipped: Vec<(Rule, u64)>,
     /// Drain calls of the scripted sink.
     pub drains: u64,
+    /// For [`run_flagging`]: the ops (by index) on which Zig 0.15.1 would
+    /// behave differently, and the rule that says why. Empty for [`run`].
+    pub flagged: Vec<(usize, Rule)>,
 }
 
 /// Runs `script` against zigio (optionally with a deliberately broken sink,
@@ -167,6 +170,21 @@ pub struct Run {
 /// If an op breaks a precondition that [`crate::script::validate_op`]
 /// rejects (zigio panics where Zig asserts).
 pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
+    execute(script, mutant, false)
+}
+
+/// Runs every op of `script` against zigio, including those on which Zig
+/// 0.15.1 has a documented bug: they are flagged in [`Run::flagged`], not
+/// skipped. The book's lab shows this trace next to Zig's, so that a reader
+/// sees both behaviours.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_flagging(script: &Script) -> Run {
+    execute(script, None, true)
+}
+
+fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool) -> Run {
     let h = &script.header;
     let rec = Rc::new(RefCell::new(Recorder::default()));
     let _ = writeln!(
@@ -181,6 +199,8 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
     let mut state = Exec {
         budget: h.budget.clone(),
         fail_after: h.fail_after,
+        flag_only,
+        flagged: Vec::new(),
         rec: rec.clone(),
         zig_ops: Vec::with_capacity(script.ops.len()),
         ops: 0,
@@ -240,6 +260,7 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
         ops: state.ops,
         skipped: state.skipped,
         drains: rec.calls,
+        flagged: state.flagged,
     }
 }
 
@@ -264,6 +285,10 @@ fn written_line(bytes: &[u8]) -> String {
 struct Exec {
     budget: Vec<Option<usize>>,
     fail_after: Option<u64>,
+    /// Run the ops a rule matches (recording them in `flagged`) instead of
+    /// skipping them.
+    flag_only: bool,
+    flagged: Vec<(usize, Rule)>,
     rec: Rc<RefCell<Recorder>>,
     zig_ops: Vec<Op>,
     ops: u64,
@@ -278,6 +303,13 @@ impl Exec {
     }
 
     fn one(&mut self, w: &mut DynWriter<'_>, sink: SinkKind, index: usize, op: &Op) {
+        if self.flag_only && !matches!(op, Op::Skip { .. }) {
+            if let Some(r) = self.zig_0_15_1_bug(w, sink, op) {
+                self.flagged.push((index, r));
+            }
+            self.execute(w, index, op);
+            return;
+        }
         let rule = match op {
             Op::Skip { rule } => Some(rule.clone()),
             _ => self.zig_0_15_1_bug(w, sink, op).map(|r| {
@@ -293,6 +325,10 @@ impl Exec {
             self.zig_ops.push(Op::Skip { rule });
             return;
         }
+        self.execute(w, index, op);
+    }
+
+    fn execute(&mut self, w: &mut DynWriter<'_>, index: usize, op: &Op) {
         self.zig_ops.push(op.clone());
         self.ops += 1;
         // Drain lines come first; the op's line closes them.
