@@ -75,8 +75,13 @@
 
   async function runZigio(module, text) {
     const r = await call(module, "lab_run", text);
-    if (r.trapped) return { error: `zigio panicked (${r.trapped.message})`, trace: "" };
-    const out = JSON.parse(r.output);
+    let out;
+    try {
+      out = JSON.parse(r.output);
+    } catch {
+      out = { panicked: { message: r.trapped ? r.trapped.message : "no output" } };
+    }
+    if (out.panicked) return { panic: out.panicked.message, trace: "", flags: [] };
     if (out.invalid) return { error: out.invalid.error, trace: "" };
     return { trace: out.ran.trace, flags: out.ran.flags };
   }
@@ -305,6 +310,7 @@
         root.dataset.state = "agree";
       } else {
         text = `The traces part at line ${diverge + 1} (marked).`;
+        if (a.panic) text += ` zigio panicked: ${a.panic}.`;
         if (b.panic) text += ` Zig 0.15.1 panicked: ${b.panic}.`;
         root.dataset.state = "diverge";
       }

@@ -113,7 +113,11 @@ fn zig_op(op: &Op) -> String {
         Op::WriteAll { bytes } => done(format!("w.writeAll({})", zig_bytes(bytes))),
         Op::WriteVec { data } => format!("some(w.writeVec({}))", zig_slices(data)),
         Op::WriteVecAll { data } => {
-            format!("blk: {{ var d = {}; break :blk {}; }}", zig_slices(data).replacen('&', "", 1), done("w.writeVecAll(&d)".into()))
+            format!(
+                "blk: {{ var d = {}; break :blk {}; }}",
+                zig_slices(data).replacen('&', "", 1),
+                done("w.writeVecAll(&d)".into())
+            )
         }
         Op::WriteSplat { data, splat } => {
             format!("some(w.writeSplat({}, {splat}))", zig_slices(data))
@@ -290,13 +294,19 @@ pub fn rust(script: &Script) -> String {
                 "    let sink = Scripted {{ budget: vec!{:?}, fail_after: {:?}, calls: 0, out_len: 0, out_hash: 0xcbf2_9ce4_8422_2325 }};",
                 h.budget, h.fail_after
             );
-            out.push_str("    let mut w = Writer::new(&mut storage[..], sink);\n    run(w.as_dyn());\n");
+            out.push_str(
+                "    let mut w = Writer::new(&mut storage[..], sink);\n    run(w.as_dyn());\n",
+            );
             out.push_str("    let (_, s) = w.into_parts();\n    println!(\"end drains={} out_len={} out_hash={:016x}\", s.calls, s.out_len, s.out_hash);\n");
         }
         SinkKind::Fixed => {
             out.push_str(&storage);
-            out.push_str("    let mut w = Writer::fixed(&mut storage[..]);\n    run(w.as_dyn());\n");
-            out.push_str("    println!(\"end written={} hash={:016x}\", w.end(), fnv(w.buffered()));\n");
+            out.push_str(
+                "    let mut w = Writer::fixed(&mut storage[..]);\n    run(w.as_dyn());\n",
+            );
+            out.push_str(
+                "    println!(\"end written={} hash={:016x}\", w.end(), fnv(w.buffered()));\n",
+            );
         }
         SinkKind::Allocating => {
             let _ = writeln!(
@@ -308,7 +318,9 @@ pub fn rust(script: &Script) -> String {
         }
         SinkKind::Discarding => {
             out.push_str(&storage);
-            out.push_str("    let mut w = Writer::discarding(&mut storage[..]);\n    run(w.as_dyn());\n");
+            out.push_str(
+                "    let mut w = Writer::discarding(&mut storage[..]);\n    run(w.as_dyn());\n",
+            );
             out.push_str("    println!(\"end count={}\", w.full_count());\n");
         }
     }
@@ -409,7 +421,12 @@ pub fn zig(script: &Script) -> String {
     out.push_str("\nfn run(w: *Writer) void {\n");
     for (i, op) in script.ops.iter().enumerate() {
         assert!(!matches!(op, Op::Skip { .. }), "a lab script has no skips");
-        let _ = writeln!(out, "    report(w, {i}, \"{}\", {});", op.name(), zig_op(op));
+        let _ = writeln!(
+            out,
+            "    report(w, {i}, \"{}\", {});",
+            op.name(),
+            zig_op(op)
+        );
     }
     out.push_str("}\n\npub fn main() !void {\n");
     out.push_str("    stdout_writer = std.fs.File.stdout().writerStreaming(&out_buffer);\n    defer stdout_writer.interface.flush() catch {};\n");

@@ -52,6 +52,14 @@ pub enum Outcome {
         /// What is wrong, with its line.
         error: String,
     },
+    /// zigio panicked: an op broke a precondition that zigio documents
+    /// (such as `splat_byte_preserve`'s room for its last copies) and the
+    /// script format cannot rule out in advance. Written by the panic hook
+    /// just before the module traps.
+    Panicked {
+        /// The panic message.
+        message: String,
+    },
 }
 
 /// Parses `input` as exactly one script.
@@ -68,6 +76,9 @@ pub fn parse_one(input: &str) -> Result<Script, String> {
 }
 
 /// Runs the script in `input` on zigio.
+///
+/// # Panics
+/// Where zigio panics (see [`Outcome::Panicked`]).
 pub fn run(input: &str) -> Outcome {
     match parse_one(input) {
         Ok(script) => {
@@ -109,9 +120,28 @@ unsafe fn take_input(ptr: *mut u8, len: usize) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// Makes a panic leave [`Outcome::Panicked`] as the output: on wasm32 a
+/// panic aborts (traps), and the page reads the output after the trap.
+fn report_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let message = info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic without a message".into());
+            let outcome = Outcome::Panicked { message };
+            set_output(serde_json::to_string(&outcome).unwrap_or_default());
+        }));
+    });
+}
+
 /// Allocates `len` bytes for an input string.
 #[unsafe(no_mangle)]
 pub extern "C" fn lab_alloc(len: usize) -> *mut u8 {
+    report_panics();
     Box::into_raw(vec![0u8; len].into_boxed_slice()).cast::<u8>()
 }
 

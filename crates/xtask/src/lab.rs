@@ -57,19 +57,30 @@ fn build_zig(root: &Path, out: &Path) -> Result {
     let built = root.join("target/lab/zig.wasm");
     let options = BuildOptions {
         optimize: "ReleaseSafe",
-        extra_args: ["-target", "wasm32-freestanding", "-fno-entry", "-rdynamic", "-fstrip"]
-            .map(String::from)
-            .to_vec(),
+        extra_args: [
+            "-target",
+            "wasm32-freestanding",
+            "-fno-entry",
+            "-rdynamic",
+            "-fstrip",
+        ]
+        .map(String::from)
+        .to_vec(),
     };
-    zig.build_exe(&root.join("crates/conformance/zig/lab.zig"), &built, &options)
-        .map_err(|e| Error::step(step, e))?;
+    zig.build_exe(
+        &root.join("crates/conformance/zig/lab.zig"),
+        &built,
+        &options,
+    )
+    .map_err(|e| Error::step(step, e))?;
     install(&built, &out.join("zig.wasm"))
 }
 
 /// Copies `from` to `to` unless `to` already holds the same bytes.
 fn install(from: &Path, to: &Path) -> Result {
     let step = "install a lab engine into book/lab";
-    let bytes = fs::read(from).map_err(|e| Error::step(step, format!("{}: {e}", from.display())))?;
+    let bytes =
+        fs::read(from).map_err(|e| Error::step(step, format!("{}: {e}", from.display())))?;
     if fs::read(to).ok().as_deref() == Some(&bytes[..]) {
         return Ok(());
     }
