@@ -231,8 +231,8 @@
   <section aria-labelledby="${id}-zigio"><h4 id="${id}-zigio">zigio</h4><pre class="lab-trace" data-engine="zigio" tabindex="0" aria-labelledby="${id}-zigio"></pre></section>
   <section aria-labelledby="${id}-zig"><h4 id="${id}-zig">Zig 0.15.1 std.Io.Writer</h4><pre class="lab-trace" data-engine="zig" tabindex="0" aria-labelledby="${id}-zig"></pre></section>
 </div>
-<details class="lab-program" data-lang="rust"><summary>This run as a Rust program (zigio)</summary><pre><code class="language-rust"></code></pre></details>
-<details class="lab-program" data-lang="zig"><summary>This run as a Zig 0.15.1 program</summary><pre><code class="language-zig"></code></pre></details>`;
+<details class="lab-program" data-lang="rust"><summary>This run as a Rust program (zigio)</summary><button type="button" class="lab-copy">Copy the program</button><pre><code class="language-rust"></code></pre></details>
+<details class="lab-program" data-lang="zig"><summary>This run as a Zig 0.15.1 program</summary><button type="button" class="lab-copy">Copy the program</button><pre><code class="language-zig"></code></pre></details>`;
     const form = root.querySelector("form");
     const c = {
       preset: form.elements.preset,
@@ -259,6 +259,18 @@
       zig: root.querySelector('.lab-program[data-lang="zig"] code'),
     };
     root.dataset.runs = "0";
+    for (const details of root.querySelectorAll(".lab-program")) {
+      const button = details.querySelector(".lab-copy");
+      button.addEventListener("click", async () => {
+        try {
+          await navigator.clipboard.writeText(details.querySelector("code").textContent);
+          button.textContent = "Copied";
+        } catch (e) {
+          button.textContent = `Not copied: ${e.message}`;
+        }
+        setTimeout(() => (button.textContent = "Copy the program"), 2000);
+      });
+    }
 
     let pending = 0;
     async function run() {
