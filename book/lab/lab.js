@@ -22,6 +22,9 @@
     drains: "Drains as context switches",
     "never-flushes": "The queue that never flushes",
     "back-pressure": "Back-pressure",
+    rebase: "Rebase keeps the newest bytes",
+    "partial-drains": "Partial drains and consume",
+    limit: "A limited write",
     "splat-header-limit": "A Zig 0.15.1 bug: writeSplatHeaderLimit",
   };
 

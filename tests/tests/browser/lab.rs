@@ -347,6 +347,10 @@ box.value = '32'; box.dispatchEvent(new Event('input', { bubbles: true }));",
             format!("setting the capacity to 32 did not make a 32-byte script: {other:?}"),
         ),
     }
-    browser.screenshot("lab").await?;
+    let main_lab = browser
+        .find(".buffer-lab[data-preset=back-pressure], .buffer-lab[data-preset=drains]")
+        .await?;
+    let shot = browser.element_screenshot(&main_lab, "lab.png").await?;
+    eprintln!("lab: screenshot {}", shot.display());
     Ok(())
 }
