@@ -16,7 +16,10 @@
 //! only names in that window are considered. When the window holds more
 //! than [`MAX_COMPARED`] distinct names, they are ranked by the number of
 //! padded character trigrams they share with the wanted name (through an
-//! inverted index) and only the best [`MAX_COMPARED`] are compared in full.
+//! inverted index, rarest trigrams first, reading at most [`MAX_VISITED`]
+//! index entries) and only the best [`MAX_COMPARED`] are compared in full.
+//! A full comparison is skipped when the names' character multisets already
+//! differ by more than the threshold or than the best match so far allows.
 //! The suggestion is then the best of those, which for a misspelling is the
 //! name it was misspelled from in practice; the error is reported either
 //! way.
@@ -24,7 +27,11 @@
 use std::collections::HashMap;
 
 /// At most this many names are compared in full per broken name.
-pub const MAX_COMPARED: usize = 48;
+pub const MAX_COMPARED: usize = 32;
+
+/// At most this many trigram index entries are read per broken name (more
+/// only when the rarest of its trigrams alone has more).
+pub const MAX_VISITED: usize = 20_000;
 
 /// Whether a name at `distance` edits is close enough to suggest, for names
 /// of `a` and `b` characters: `3 * distance <= max(a, b)`.
@@ -47,6 +54,10 @@ pub struct Index {
     names: Vec<String>,
     /// Each name lowercased, as characters.
     keys: Vec<Vec<char>>,
+    /// Each name lowercased, as a string (for the distance).
+    lowered: Vec<String>,
+    /// Each name's lowercased characters, sorted (for the bag distance).
+    bags: Vec<Vec<char>>,
     /// For each trigram, the names (indices, ascending) that contain it.
     postings: HashMap<Gram, Vec<u32>>,
     /// Name indices sorted by key length, and the key lengths in that order.
@@ -70,6 +81,32 @@ fn grams(key: &[char]) -> Vec<Gram> {
     grams
 }
 
+/// A name's characters, sorted: its multiset.
+fn bag(key: &[char]) -> Vec<char> {
+    let mut b = key.to_vec();
+    b.sort_unstable();
+    b
+}
+
+/// The bag distance of two sorted multisets: the larger of the two
+/// differences. No edit changes it by more than one, so it is a lower bound
+/// of the Damerau–Levenshtein distance.
+fn bag_distance(a: &[char], b: &[char]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (a.len() - common).max(b.len() - common)
+}
+
 impl Index {
     /// Indexes `names`; a name whose lowercased form repeats an earlier one
     /// is dropped (the earlier one is suggested instead). Linear in the
@@ -88,6 +125,8 @@ impl Index {
                 index.postings.entry(g).or_default().push(id);
             }
             index.names.push(name.to_string());
+            index.lowered.push(k.iter().collect());
+            index.bags.push(bag(&k));
             index.keys.push(k);
         }
         let mut order: Vec<u32> = (0..index.names.len() as u32).collect();
@@ -122,35 +161,57 @@ impl Index {
         let from = self.lengths.partition_point(|&l| l < lo);
         let to = self.lengths.partition_point(|&l| l <= hi);
         let window = &self.by_length[from..to];
-        let mut candidates: Vec<u32> = if window.len() <= MAX_COMPARED {
+        // Most promising first, so that the bound below prunes the rest.
+        let candidates: Vec<u32> = if window.len() <= MAX_COMPARED {
             window.to_vec()
         } else {
             self.best_by_trigrams(&wanted, lo, hi)
         };
-        candidates.sort_unstable();
+        let wanted_bag = bag(&wanted);
+        let wanted_str: String = wanted.iter().collect();
         let mut best: Option<(f64, u32)> = None;
         for i in candidates {
-            let other = &self.keys[i as usize];
-            let distance = strsim::generic_damerau_levenshtein(&wanted, other);
-            if !similar_enough(distance, len, other.len()) {
+            let i_ = i as usize;
+            let other_len = self.keys[i_].len();
+            let longer = len.max(other_len);
+            let score = |distance: usize| 1.0 - distance as f64 / longer as f64;
+            // The bag distance bounds the edit distance from below: skip
+            // names that cannot be similar enough, or beat the best so far.
+            let floor = bag_distance(&wanted_bag, &self.bags[i_]);
+            let beaten =
+                |d: usize| best.is_some_and(|(s, b)| score(d) < s || (score(d) == s && b < i));
+            if !similar_enough(floor, len, other_len) || beaten(floor) {
                 continue;
             }
-            let longer = len.max(other.len()).max(1);
-            let score = 1.0 - distance as f64 / longer as f64;
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, i));
+            let distance = strsim::damerau_levenshtein(&wanted_str, &self.lowered[i_]);
+            if !similar_enough(distance, len, other_len) || beaten(distance) {
+                continue;
             }
+            best = Some((score(distance), i));
         }
         best.map(|(_, i)| self.names[i as usize].as_str())
     }
 
     /// The [`MAX_COMPARED`] names with lengths in `lo..=hi` that share the
-    /// most trigrams with `wanted` (earlier names first among equals).
+    /// most trigrams with `wanted`, best first (earlier names first among
+    /// equals).
     fn best_by_trigrams(&self, wanted: &[char], lo: usize, hi: usize) -> Vec<u32> {
         let mut shared = vec![0u32; self.names.len()];
         let mut touched = Vec::new();
-        for g in grams(wanted) {
-            for &i in self.postings.get(&g).map(Vec::as_slice).unwrap_or(&[]) {
+        // Rarest trigrams first, the most telling; stop before the work
+        // exceeds MAX_VISITED entries (the first trigram is always read).
+        let mut lists: Vec<&[u32]> = grams(wanted)
+            .iter()
+            .filter_map(|g| self.postings.get(g).map(Vec::as_slice))
+            .collect();
+        lists.sort_by_key(|l| l.len());
+        let mut visited = 0usize;
+        for list in lists {
+            if visited > 0 && visited + list.len() > MAX_VISITED {
+                break;
+            }
+            visited += list.len();
+            for &i in list {
                 let l = self.keys[i as usize].len();
                 if (lo..=hi).contains(&l) {
                     if shared[i as usize] == 0 {
@@ -167,6 +228,7 @@ impl Index {
             ranked.select_nth_unstable_by(MAX_COMPARED - 1, by_rank);
             ranked.truncate(MAX_COMPARED);
         }
+        ranked.sort_unstable_by(by_rank);
         ranked.into_iter().map(|(i, _)| i).collect()
     }
 }
@@ -182,6 +244,7 @@ mod tests {
         for n in names {
             let k = key(n);
             let d = strsim::generic_damerau_levenshtein(&w, &k);
+            assert!(bag_distance(&bag(&w), &bag(&k)) <= d);
             if !similar_enough(d, w.len(), k.len()) {
                 continue;
             }
