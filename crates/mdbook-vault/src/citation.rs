@@ -270,14 +270,17 @@ pub(crate) fn scan(markdown: &str, options: &MarkdownOptions) -> (CitationScan, 
     let mut out = CitationScan::default();
     let mut edits = Vec::new();
     let mut candidate: Option<String> = None;
-    let mut link_depth = 0usize;
+    // Links end where their source ends: pulldown-cmark 0.13.4 can let a
+    // wiki link with an empty alias (`[[Page|]]`) report its end late.
+    let mut link_until = 0usize;
     let mut heading_depth = 0usize;
     // Parsed with wiki links on, so that code inside `[[Page|alias]]` counts
     // as being inside a link, as it will after the rewrite.
     for (event, range) in options.wiki_parser(markdown).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                link_until = link_until.max(range.end);
+            }
             Event::Start(Tag::Heading { .. }) => {
                 heading_depth += 1;
                 candidate = None;
@@ -327,7 +330,7 @@ pub(crate) fn scan(markdown: &str, options: &MarkdownOptions) -> (CitationScan, 
                         line,
                         range: range.clone(),
                     };
-                    if link_depth == 0 && heading_depth == 0 {
+                    if range.start >= link_until && heading_depth == 0 {
                         edits.push(link_edit(markdown, &citation));
                     }
                     out.citations.push(citation);

@@ -106,7 +106,7 @@ pub struct WikiLink {
 pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
     let lines = LineIndex::new(markdown);
     let mut links = Vec::new();
-    let mut events = options.wiki_parser(markdown).into_offset_iter();
+    let mut events = options.wiki_parser(markdown).into_offset_iter().peekable();
     while let Some((event, range)) = events.next() {
         let (link_type, dest, embed) = match event {
             Event::Start(Tag::Link {
@@ -124,6 +124,13 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
         let LinkType::WikiLink { has_pothole } = link_type else {
             continue;
         };
+        // A repeated event (see below) names a link already taken.
+        if links
+            .last()
+            .is_some_and(|l: &WikiLink| range.start < l.range.end)
+        {
+            continue;
+        }
         // The alias is what lies between the `|` and the closing `]]`; the
         // parser's destination is the raw source text before the `|`.
         let opener = if embed { 3 } else { 2 };
@@ -131,7 +138,15 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
         let alias_end = range.end.saturating_sub(2);
         let mut alias = String::new();
         let mut depth = 0usize;
-        for (inner, inner_range) in events.by_ref() {
+        // pulldown-cmark 0.13.4 can let a wiki link with an empty alias
+        // (`[[Page|]]`) swallow the events after it; whatever starts past
+        // the closing brackets is not part of the link.
+        while let Some((inner, inner_range)) =
+            events.next_if(|(e, r)| r.start < range.end || matches!(e, Event::End(_)))
+        {
+            if inner_range.start >= range.end && !matches!(inner, Event::End(_)) {
+                break;
+            }
             match &inner {
                 Event::Start(_) => depth += 1,
                 Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => break,
@@ -229,28 +244,34 @@ pub fn find_malformed(markdown: &str, options: &MarkdownOptions) -> Vec<Range<us
     let mut found = Vec::new();
     // Bracket characters the current block shows as text: (offset, byte).
     let mut brackets: Vec<(usize, u8)> = Vec::new();
-    let mut wiki_depth = 0usize;
+    // Wiki links end where their brackets end (see `find`).
+    let mut wiki_until = 0usize;
     let mut code_depth = 0usize;
+    let mut last_bracket: Option<usize> = None;
     for (event, range) in options.wiki_parser(markdown).into_offset_iter() {
         match &event {
             Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. })
                 if matches!(link_type, LinkType::WikiLink { .. }) =>
             {
-                wiki_depth += 1;
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) if wiki_depth > 0 => {
-                // Wiki links do not nest, so any link end closes it.
-                wiki_depth -= 1;
+                wiki_until = wiki_until.max(range.end);
             }
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            // Brackets are text events of their own; the `[` of an unparsed
+            // embed comes as `![`.
             Event::Text(t)
-                if wiki_depth == 0
+                if range.start >= wiki_until
                     && code_depth == 0
-                    && (t.as_ref() == "[" || t.as_ref() == "]")
-                    && markdown.as_bytes().get(range.start) == t.as_bytes().first() =>
+                    && matches!(t.as_ref(), "[" | "]" | "![")
+                    && markdown.get(range.clone()) == Some(t.as_ref()) =>
             {
-                brackets.push((range.start, t.as_bytes()[0]));
+                // pulldown-cmark 0.13.4 repeats some events after a wiki
+                // link whose target holds emphasis: take each offset once.
+                let at = range.end - 1;
+                if last_bracket.is_none_or(|last| at > last) {
+                    brackets.push((at, t.as_bytes()[t.len() - 1]));
+                    last_bracket = Some(at);
+                }
             }
             Event::Start(tag) if !is_inline(tag) => flush(markdown, &mut brackets, &mut found),
             Event::End(tag) if !is_inline_end(*tag) => flush(markdown, &mut brackets, &mut found),

@@ -532,3 +532,31 @@ fn links_the_parser_cannot_form_are_reported_not_skipped() {
          and `\\]` escapes a closing bracket): [[Target Page|a\\]]"
     );
 }
+
+#[test]
+fn an_empty_alias_does_not_hide_what_follows() {
+    let chapters = vec![Chapter::new(
+        "a.md",
+        "A",
+        "# A\n\n- [[A|]] *em* ![[pic.png]] [[Nowhere]] `Writer.zig:1`\n",
+    )];
+    let out = run(&chapters);
+    let got: Vec<_> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.target.as_str(), d.problem.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("![[pic.png]]", Problem::UnsupportedEmbed),
+            ("[[Nowhere]]", Problem::MissingPage),
+        ]
+    );
+    assert!(
+        out.chapters[0]
+            .starts_with("# A\n\n- [A](a.md) *em* ![[pic.png]] [[Nowhere]] [`Writer.zig:1`]("),
+        "{}",
+        out.chapters[0]
+    );
+}
