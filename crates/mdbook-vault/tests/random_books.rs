@@ -94,6 +94,7 @@ const CODE_SPANS: &[&str] = &[
     "Witer.zig:3",
     "Writer.zig:9-3",
     "Writer.zig:0",
+    "a`b",
 ];
 const CODE_LINES: &[&str] = &[
     "## Setup",
