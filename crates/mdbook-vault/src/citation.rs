@@ -49,6 +49,10 @@ pub const STD_FILES: &[(&str, &str)] = &[
     ("std.zig", "std.zig"),
     ("Thread.zig", "Thread.zig"),
     ("heap/arena_allocator.zig", "heap/arena_allocator.zig"),
+    (
+        "heap/FixedBufferAllocator.zig",
+        "heap/FixedBufferAllocator.zig",
+    ),
     ("os/linux/x86_64.zig", "os/linux/x86_64.zig"),
 ];
 
