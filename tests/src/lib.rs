@@ -7,6 +7,11 @@
 //! - `tests/book/`: every listed chapter exists, every code block follows the
 //!   fence policy, and every snippet, as its copy button copies it, compiles
 //!   in a fresh crate, runs and prints exactly the ```` ```text ```` block
-//!   below it; the fixtures in `fixtures/` show each failure.
+//!   below it; the fixtures in `fixtures/` show each failure;
+//! - `tests/stacks/`: the programs of "Thread Spawn and Stacks" under
+//!   `strace -f`, their traces checked against the chapter and rendered as
+//!   the tables it includes (`book/data/thread-spawn/`); the Rust program
+//!   traced is `src/bin/thread_stack.rs`, a copy of the page's block that
+//!   the test keeps equal to it.
 //!
 //! Its `[dependencies]` are the crates the book's snippets may use.

@@ -63,6 +63,13 @@ pub const STD_FILES: &[(&str, &str)] = &[
     ("array_list.zig", "array_list.zig"),
     ("c.zig", "c.zig"),
     ("std.zig", "std.zig"),
+    ("Thread.zig", "Thread.zig"),
+    ("heap/arena_allocator.zig", "heap/arena_allocator.zig"),
+    (
+        "heap/FixedBufferAllocator.zig",
+        "heap/FixedBufferAllocator.zig",
+    ),
+    ("os/linux/x86_64.zig", "os/linux/x86_64.zig"),
 ];
 
 /// The `lib/std` path that a citation's file name stands for, if known.
