@@ -15,11 +15,12 @@ usage: sidebyside run [--rounds N] [--sweep-rounds N] [--quick] [--only ID[,ID..
 
 run     measure (default 5 rounds, sweep 3 rounds), save target/sidebyside/results-*.json;
         a complete run (no --quick, --only, --no-sweep, --no-strace) also saves
-        book/data/measurements.json and regenerates book/measurements.md; it
+        book/data/measurements.json and regenerates the tables and charts that
+        book/measurements.md includes (book/generated/measurements/); it
         refuses to start on a working tree with uncommitted changes (the data
         would name a revision that is not what ran) unless --allow-dirty,
         which the recorded command then shows
-render  regenerate book/measurements.md and its charts from book/data/measurements.json
+render  regenerate the tables and charts of book/measurements.md from book/data/measurements.json
 worker  run one case (the runner starts it; zigio, zigio-dyn or std)";
 
 fn main() -> ExitCode {
@@ -28,8 +29,9 @@ fn main() -> ExitCode {
         Some("run") => run_command(&args[1..]),
         Some("render") => render(&BookPaths::repository()).map(|()| {
             eprintln!(
-                "sidebyside: wrote {}",
-                BookPaths::repository().page().display()
+                "sidebyside: wrote the tables of {} into {}",
+                BookPaths::repository().page().display(),
+                BookPaths::repository().generated().display()
             );
         }),
         Some("worker") => sidebyside::worker::main(&args[1..]),
@@ -177,9 +179,10 @@ fn run_command(args: &[String]) -> Result<(), String> {
     fs::write(&data, &json).map_err(|e| format!("cannot write {}: {e}", data.display()))?;
     render(&paths)?;
     eprintln!(
-        "sidebyside: saved {} and regenerated {}",
+        "sidebyside: saved {} and regenerated the tables of {} in {}",
         data.display(),
-        paths.page().display()
+        paths.page().display(),
+        paths.generated().display()
     );
     Ok(())
 }
