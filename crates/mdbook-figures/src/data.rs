@@ -1,10 +1,12 @@
 //! The named figures: every number the book may quote, read from the
 //! recorded data in `book/data/` and counted from the book's chapters.
 
+use regex::Regex;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// The file `cargo xtask bench` records; its names start with `bench.`.
 pub const MEASUREMENTS: &str = "measurements.json";
@@ -272,47 +274,52 @@ fn add_flattened(figures: &mut Figures, stem: &str, json: &Value) -> Result<(), 
     walk(figures, stem.to_string(), json)
 }
 
-/// The counts of a book's chapters (their Markdown sources): `chapters`,
-/// `rust-snippets` and `zig-snippets` (fenced code blocks whose info
-/// string starts with `rust` or `zig`), and `words` (whitespace-separated
-/// words outside code blocks).
+/// The counts of a book's chapters (their Markdown sources): `chapters`;
+/// `rust-snippets` and `zig-snippets` (fenced code blocks whose info string
+/// starts with `rust` or `zig`); `citations` (code spans that cite the Zig
+/// standard library by file and lines, `` `Writer.zig:122-132` ``, as the
+/// vault preprocessor reads them); and `words` (words of the text outside
+/// code blocks, inline code counted as one word).
 pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
-    let (mut rust, mut zig, mut words) = (0, 0, 0);
+    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+    static CITATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[A-Za-z0-9_./-]+\.zig:[0-9]+(?:-[0-9]+)?(?: \S+)?$")
+            .expect("the pattern is valid")
+    });
+    let (mut rust, mut zig, mut citations, mut words) = (0, 0, 0, 0);
     for chapter in chapters {
-        let mut fence: Option<&str> = None;
-        for line in chapter.lines() {
-            let trimmed = line.trim_start();
-            let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
-            match (fence, marker) {
-                (None, Some(m)) => {
-                    fence = Some(m);
-                    let info = trimmed.trim_start_matches(m.chars().next().unwrap_or('`'));
-                    let lang = info
-                        .split(|c: char| c == ',' || c.is_whitespace())
-                        .next()
-                        .unwrap_or("");
-                    match lang {
-                        "rust" => rust += 1,
-                        "zig" => zig += 1,
-                        _ => {}
+        let mut in_code = false;
+        for event in Parser::new_ext(chapter, Options::all()) {
+            match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    in_code = true;
+                    if let CodeBlockKind::Fenced(info) = kind {
+                        let lang = info
+                            .split(|c: char| c == ',' || c.is_whitespace())
+                            .next()
+                            .unwrap_or("");
+                        match lang {
+                            "rust" => rust += 1,
+                            "zig" => zig += 1,
+                            _ => {}
+                        }
                     }
                 }
-                (Some(open), Some(m))
-                    if m == open
-                        && trimmed
-                            .trim_start_matches(m.chars().next().unwrap_or('`'))
-                            .trim()
-                            .is_empty() =>
-                {
-                    fence = None;
+                Event::End(TagEnd::CodeBlock) => in_code = false,
+                Event::Text(text) if !in_code => words += text.split_whitespace().count() as u64,
+                Event::Code(code) => {
+                    words += 1;
+                    if CITATION.is_match(&code) {
+                        citations += 1;
+                    }
                 }
-                (Some(_), _) => {}
-                (None, None) => words += line.split_whitespace().count() as u64,
+                _ => {}
             }
         }
     }
     vec![
         ("chapters", chapters.len() as u64),
+        ("citations", citations),
         ("rust-snippets", rust),
         ("words", words),
         ("zig-snippets", zig),
@@ -401,15 +408,16 @@ mod tests {
 
     #[test]
     fn the_book_is_counted() {
-        let a = "# A\n\nTwo words.\n\n```rust\nfn main() {}\n```\n\n```zig\nconst x = 1;\n```\n";
-        let b = "# B\n\n~~~rust,no_run\nfn main() {}\n~~~\n```text\nout\n```\n";
+        let a = "# A\n\nTwo words, `Writer.zig:122-132` and `Reader.zig:7 fill`.\n\n```rust\nfn main() {}\n```\n\n```zig\nconst x = 1;\n```\n";
+        let b = "# B\n\n~~~rust,no_run\nfn main() {}\n~~~\n```text\nout `File.zig:1`\n```\n`main.zig` `x.zig:0a`\n";
         let counts = count_book(&[a, b]);
         assert_eq!(
             counts,
             [
                 ("chapters", 2),
+                ("citations", 2),
                 ("rust-snippets", 2),
-                ("words", 6),
+                ("words", 10),
                 ("zig-snippets", 1)
             ]
         );

@@ -23,7 +23,8 @@
 //! * From any other `book/data/NAME.json`: `NAME.` and the object keys
 //!   joined with `.`, arrays by index, numbers only.
 //! * Counted from the chapters at build time: `book.chapters`,
-//!   `book.rust-snippets`, `book.zig-snippets`, `book.words`.
+//!   `book.citations`, `book.rust-snippets`, `book.zig-snippets`,
+//!   `book.words` (see [`data::count_book`]).
 //!
 //! # Options
 //! `{{#figure NAME digits=1 link}}`: `digits=N` (decimals; by default
