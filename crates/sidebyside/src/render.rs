@@ -100,7 +100,8 @@ pub fn render(paths: &BookPaths) -> Result<(), String> {
 
 /// The generated parts, by file name: `run.md` (when, with what, on what),
 /// `targets.md` (the targets table and the misses), `workloads.md` (every
-/// workload's tables, each under an anchor `bench-<id>`, and the charts)
+/// workload's tables, each under a heading with the id `bench-<id>`, and
+/// the charts)
 /// and `sweep.md` (the buffer sweep).
 pub fn parts(results: &Results) -> Vec<(&'static str, String)> {
     vec![
@@ -254,8 +255,7 @@ fn workloads(results: &Results) -> String {
     let mut p = format!("{GENERATED}\n\n");
     p.push_str("### Ratios\n\n![Median time ratios](images/measurements/ratios.svg)\n\n");
     for w in &results.workloads {
-        let _ = writeln!(p, "<a id=\"{}\"></a>\n", anchor(&w.id));
-        let _ = writeln!(p, "### {}\n", capitalise(&w.title));
+        let _ = writeln!(p, "### {} {{#{}}}\n", capitalise(&w.title), anchor(&w.id));
         let _ = writeln!(
             p,
             "Workload `{}`: {} bytes per repetition, {} repetitions per process, \
@@ -442,7 +442,7 @@ mod tests {
         );
         let workloads = part(&r, "workloads.md");
         assert!(
-            workloads.contains("<a id=\"bench-small-null\"></a>"),
+            workloads.contains("### 1e6 writes of 16 bytes to /dev/null {#bench-small-null}\n"),
             "{workloads}"
         );
         assert!(workloads.contains("| zigio | 0.00 ms | "), "{workloads}");
