@@ -1,4 +1,4 @@
-//! The mdBook glue: book in, [`process_chapter`](crate::process_chapter) on
+//! The mdBook glue: book in, [`process_chapter`] on
 //! every chapter, book out.
 
 use crate::{Diagnostic, Figures, process_chapter};
