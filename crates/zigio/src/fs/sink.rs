@@ -10,17 +10,17 @@ use std::io::{self, IoSlice};
 /// A sink that drains into a file descriptor (a regular file, a pipe, a
 /// socket, a terminal, `/dev/null`): Zig's `File.Writer`.
 ///
-/// Every drain is **one** system call. When the data is small (at most
-/// [`FileSink::SMALL_DATA_SHARE`] of the buffer's capacity) and bytes are buffered,
-/// the buffer is topped up from the data and sent alone, as one plain
-/// `pwrite` (positional) or `write` (streaming), and the rest of the data
-/// is left to the caller's loop, which buffers it: small writes cost what
-/// they cost through `BufWriter`, a full buffer per call. Otherwise the call
-/// is vectored, as in Zig's `File.Writer`: the buffered bytes, the data
-/// slices and the splat (at most 16 slices, see [`gather`]) in one
-/// `pwritev` or `writev`, so that large data never costs a second call. A
-/// short write is accounted exactly: the
-/// bytes written leave the buffer (`consume`), the rest stays buffered or
+/// Every drain is **one** system call. When the data is small (at most an
+/// eighth of the buffer's capacity, see [`FileSink::SMALL_DATA_SHARE`]) and
+/// bytes are buffered, the buffer is topped up from the data and sent
+/// alone, as one plain `pwrite` (positional) or `write` (streaming), and
+/// the rest of the data is left to the caller's loop, which buffers it:
+/// small writes cost what they cost through `BufWriter`, a full buffer per
+/// call. Otherwise the call is vectored, as in Zig's `File.Writer`: the
+/// buffered bytes, the data slices and the splat (at most 16 slices, see
+/// [`gather`]) in one `pwritev` or `writev`, so that large data never costs
+/// a second call. A short write is accounted exactly: the bytes written
+/// leave the buffer (`consume`), the rest stays buffered or
 /// unsent, and the caller's loop (`write_all`) sends them later. `EINTR` is
 /// retried. A positional writer on a descriptor that cannot seek (`ESPIPE`:
 /// pipes, sockets, terminals) switches to streaming and writes in the same
@@ -214,12 +214,12 @@ impl FileSink<'_> {
     /// 3000 bytes through a 4096-byte buffer, on the writer's CPU time: to
     /// `/dev/null` topping up is faster up to about half the buffer; to a
     /// pipe it is faster below an eighth, even at an eighth, and slower
-    /// above, where its extra calls (each one waking the reader) cost more
-    /// than the vectors save.
+    /// above it, where its extra calls (each one waking the reader) cost
+    /// more than the vectors save.
     pub const SMALL_DATA_SHARE: usize = 8;
 
-    /// The small-data drain (see [`Self::SMALL_DATA_SHARE`]): tops the buffer up
-    /// with the first bytes of `data` and the splat, sends the buffer alone
+    /// The small-data drain (see [`Self::SMALL_DATA_SHARE`]): tops the
+    /// buffer up with the first bytes of `data` and the splat, sends it alone
     /// with one plain write, and returns the data bytes it took into the
     /// buffer (sent, or still buffered after a short write). `None` when
     /// the data is not small or nothing is buffered: the vectored drain
