@@ -8,8 +8,9 @@
 //! for Zig), counts each case's system calls with `strace -c -f`, sweeps
 //! buffer sizes from 0 to 64 KiB, and saves [`results::Results`] as JSON
 //! under `target/sidebyside/` and in `book/data/measurements.json`, from
-//! which [`render::render`] writes the book's "Measurements" page and its
-//! SVG charts.
+//! which [`render::render`] writes the tables and SVG charts that the
+//! book's "Measurements" page includes (the page's prose quotes the same
+//! data through `{{#figure ...}}`).
 
 pub mod charts;
 pub mod machine;

@@ -9,14 +9,18 @@ use sidebyside::runner::{Options, out_dir, run};
 
 const USAGE: &str = "\
 usage: sidebyside run [--rounds N] [--sweep-rounds N] [--quick] [--only ID[,ID...]]
-                      [--no-sweep] [--no-strace]
+                      [--no-sweep] [--no-strace] [--allow-dirty]
        sidebyside render
        sidebyside worker IMPL WORKLOAD VARIANT TARGET BUF COUNT REPS DRY [SRC DST]
 
 run     measure (default 5 rounds, sweep 3 rounds), save target/sidebyside/results-*.json;
         a complete run (no --quick, --only, --no-sweep, --no-strace) also saves
-        book/data/measurements.json and regenerates book/measurements.md
-render  regenerate book/measurements.md and its charts from book/data/measurements.json
+        book/data/measurements.json and regenerates the tables and charts that
+        book/measurements.md includes (book/generated/measurements/); it
+        refuses to start on a working tree with uncommitted changes (the data
+        would name a revision that is not what ran) unless --allow-dirty,
+        which the recorded command then shows
+render  regenerate the tables and charts of book/measurements.md from book/data/measurements.json
 worker  run one case (the runner starts it; zigio, zigio-dyn or std)";
 
 fn main() -> ExitCode {
@@ -25,8 +29,9 @@ fn main() -> ExitCode {
         Some("run") => run_command(&args[1..]),
         Some("render") => render(&BookPaths::repository()).map(|()| {
             eprintln!(
-                "sidebyside: wrote {}",
-                BookPaths::repository().page().display()
+                "sidebyside: wrote the tables of {} into {}",
+                BookPaths::repository().page().display(),
+                BookPaths::repository().generated().display()
             );
         }),
         Some("worker") => sidebyside::worker::main(&args[1..]),
@@ -45,7 +50,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_options(args: &[String]) -> Result<Options, String> {
+/// The options of `run`, and whether `--allow-dirty` was given.
+fn parse_options(args: &[String]) -> Result<(Options, bool), String> {
     let mut o = Options {
         rounds: 5,
         sweep_rounds: 3,
@@ -59,6 +65,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             .collect::<Vec<_>>()
             .join(" "),
     };
+    let mut allow_dirty = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
@@ -83,14 +90,66 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--only" => o.only = value(a)?.split(',').map(str::to_string).collect(),
             "--no-sweep" => o.sweep = false,
             "--no-strace" => o.strace = false,
+            "--allow-dirty" => allow_dirty = true,
             other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
         }
     }
-    Ok(o)
+    Ok((o, allow_dirty))
+}
+
+/// What `git status --porcelain` lists for the repository (tracked changes
+/// and untracked files, not ignored ones), one path a line.
+///
+/// # Errors
+/// git cannot be run or fails.
+fn uncommitted_changes() -> Result<Vec<String>, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["status", "--porcelain"])
+        .output()
+        .map_err(|e| format!("cannot run git to check the working tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`git status --porcelain` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect())
+}
+
+/// Refuses a complete run on a working tree with uncommitted changes.
+///
+/// # Errors
+/// The changes, the first few of them listed, and how to go on.
+fn check_clean(changes: &[String]) -> Result<(), String> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = changes.iter().take(8).map(String::as_str).collect();
+    let more = changes.len().saturating_sub(shown.len());
+    Err(format!(
+        "the working tree has uncommitted changes, so the recorded data would not say what ran:\n  {}{}\n\
+         commit or stash them, or run `cargo xtask bench --allow-dirty` (the page then shows it)",
+        shown.join("\n  "),
+        if more > 0 {
+            format!("\n  ... and {more} more")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 fn run_command(args: &[String]) -> Result<(), String> {
-    let options = parse_options(args)?;
+    let (options, allow_dirty) = parse_options(args)?;
+    let complete = options.scale == 1 && options.only.is_empty() && options.sweep && options.strace;
+    if complete && !allow_dirty {
+        check_clean(&uncommitted_changes()?)?;
+    }
     let results = run(&options)?;
     let json = results.to_json();
     let dir = out_dir();
@@ -104,7 +163,6 @@ fn run_command(args: &[String]) -> Result<(), String> {
         fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     print_summary(&results);
-    let complete = options.scale == 1 && options.only.is_empty() && options.sweep && options.strace;
     if !complete {
         eprintln!(
             "sidebyside: partial run saved to {} only; the book keeps its data",
@@ -121,9 +179,10 @@ fn run_command(args: &[String]) -> Result<(), String> {
     fs::write(&data, &json).map_err(|e| format!("cannot write {}: {e}", data.display()))?;
     render(&paths)?;
     eprintln!(
-        "sidebyside: saved {} and regenerated {}",
+        "sidebyside: saved {} and regenerated the tables of {} in {}",
         data.display(),
-        paths.page().display()
+        paths.page().display(),
+        paths.generated().display()
     );
     Ok(())
 }
@@ -155,5 +214,37 @@ fn print_summary(results: &Results) {
                 }
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn allow_dirty_is_an_option_and_is_recorded() {
+        let (o, allow) = parse_options(&args(&["--allow-dirty", "--rounds", "3"])).unwrap();
+        assert!(allow);
+        assert_eq!(o.rounds, 3);
+        assert_eq!(o.command, "cargo xtask bench --allow-dirty --rounds 3");
+        let (_, allow) = parse_options(&[]).unwrap();
+        assert!(!allow);
+    }
+
+    #[test]
+    fn a_dirty_tree_is_refused_with_its_changes() {
+        assert_eq!(check_clean(&[]), Ok(()));
+        let changes: Vec<String> = (0..10).map(|i| format!(" M file{i}.rs")).collect();
+        let e = check_clean(&changes).unwrap_err();
+        assert!(
+            e.contains(" M file0.rs") && e.contains(" M file7.rs"),
+            "{e}"
+        );
+        assert!(!e.contains("file8.rs") && e.contains("and 2 more"), "{e}");
+        assert!(e.contains("--allow-dirty"), "{e}");
     }
 }

@@ -355,7 +355,13 @@ pub fn workloads(scale: u64) -> Vec<Workload> {
                 Some(1.1),
                 "non-generic interface within 10% of the concrete type",
             ),
-            ratio("zigio/write", "std/write", Syscalls, None, ""),
+            ratio(
+                "zigio/write",
+                "std/write",
+                Syscalls,
+                Some(1.0),
+                "no more system calls than BufWriter",
+            ),
             ratio("zigio/write", "zig/write", Syscalls, None, ""),
         ],
     };

@@ -33,7 +33,9 @@ commands:
                copy to any static host (`--out DIR`, `--site-url /path/`)
   bench        measure zigio, std's BufWriter and Zig 0.15.1 side by side and
                regenerate book/measurements.md (`--quick`, `--only ID,..`,
-               `--rounds N`; `--render` only regenerates the page)
+               `--rounds N`; `--render` only regenerates the page); a full run
+               refuses a working tree with uncommitted changes unless
+               `--allow-dirty`
   help         print this message";
 
 fn main() -> ExitCode {

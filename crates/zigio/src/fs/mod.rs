@@ -22,8 +22,9 @@
 //!
 //! - [`Writer::file`](crate::Writer::file) /
 //!   [`Writer::file_streaming`](crate::Writer::file_streaming): a
-//!   [`FileWriter`], whose sink [`FileSink`] drains with one
-//!   `pwritev`/`writev` per drain, keeps the OS error in `sink.err`, and
+//!   [`FileWriter`], whose sink [`FileSink`] drains with one system call
+//!   per drain (`pwrite`/`write` of the topped-up buffer for small data,
+//!   `pwritev`/`writev` otherwise), keeps the OS error in `sink.err`, and
 //!   sends files with `sendfile`/`copy_file_range`.
 //! - [`Reader::file`](crate::Reader::file) /
 //!   [`Reader::file_streaming`](crate::Reader::file_streaming): a
