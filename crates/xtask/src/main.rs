@@ -8,6 +8,7 @@ mod book;
 mod checks;
 mod cmd;
 mod site;
+mod stats;
 mod tools;
 mod workspace;
 
@@ -32,6 +33,8 @@ commands:
   bench        measure zigio, std's BufWriter and Zig 0.15.1 side by side and
                regenerate book/measurements.md (`--quick`, `--only ID,..`,
                `--rounds N`; `--render` only regenerates the page)
+  stats        words of prose and code blocks by language, per chapter
+               (`--rev REV`: the book at a git revision)
   help         print this message";
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("test") => checks::test_all(),
         Some("site") => tools::setup().and_then(|()| site::site(&args[1..])),
         Some("bench") => bench::bench(&args[1..]),
+        Some("stats") => stats::stats(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
