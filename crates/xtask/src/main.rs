@@ -9,6 +9,7 @@ mod checks;
 mod cmd;
 mod lab;
 mod site;
+mod stats;
 mod tools;
 mod workspace;
 
@@ -36,6 +37,8 @@ commands:
                `--rounds N`; `--render` only regenerates the page); a full run
                refuses a working tree with uncommitted changes unless
                `--allow-dirty`
+  stats        words of prose and code blocks by language, per chapter
+               (`--rev REV`: the book at a git revision)
   help         print this message";
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Some("test") => checks::test_all(),
         Some("site") => tools::setup().and_then(|()| site::site(&args[1..])),
         Some("bench") => bench::bench(&args[1..]),
+        Some("stats") => stats::stats(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())

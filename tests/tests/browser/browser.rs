@@ -222,6 +222,18 @@ impl Browser {
         self.step(&what, self.client().execute(script, args)).await
     }
 
+    /// Opens every `<details>` element of the page's `<main>` (the
+    /// exercises' hidden solutions), as a reader does before using what is
+    /// inside: a closed one's code blocks and links cannot be clicked.
+    pub async fn open_details(&self) -> Result<(), String> {
+        self.eval(
+            "document.querySelectorAll('main details').forEach(d => { d.open = true; });",
+            vec![],
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Runs an asynchronous `script`, which calls `arguments[arguments.length
     /// - 1]` with its result.
     pub async fn eval_async(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {

@@ -40,6 +40,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         browser
             .step(&format!("loading {url}"), browser.client().goto(&url))
             .await?;
+        browser.open_details().await?;
         let blocks = browser
             .step(
                 "finding code blocks with a copy button",

@@ -88,6 +88,7 @@ async fn read_links(browser: &Browser, site: &Site, page: &str) -> Result<PageLi
     browser
         .step(&format!("loading {url}"), browser.client().goto(&url))
         .await?;
+    browser.open_details().await?;
     let value = browser.eval(LINKS, vec![json!(LINKED_FROM)]).await?;
     if value.is_null() {
         return Err(format!("{page} has no <main>"));
@@ -290,6 +291,8 @@ async fn follow(
             .step(&format!("loading {url}"), browser.client().goto(&url))
             .await?;
     }
+    // Also after a jump within the page: going back does not keep them open.
+    browser.open_details().await?;
     let element = browser
         .find_by_script(
             &format!("{page}: finding {what}"),

@@ -35,15 +35,19 @@
 //!   `adaptToOldInterface`.
 
 mod buffer;
+mod delimiter;
 mod error;
 mod fixed;
 mod io_adapter;
+mod limited;
 mod source;
 
 pub use buffer::ReadBuffer;
+pub use delimiter::DelimiterError;
 pub use error::{EndOfStream, ReadError, ReadFailed, StreamError, TransferError};
 pub use fixed::{Ending, Failing};
 pub use io_adapter::IoSource;
+pub use limited::Limited;
 pub use source::{Source, default_discard, default_read_vec, default_rebase};
 
 use crate::{DynWriter, Limit};
