@@ -15,6 +15,9 @@ use zigio::http::{BodyError, BodyWriter, Framing, Header};
 use zigio::tar::{Options, TarWriter};
 use zigio::{Buffer, Limit, ReadBuffer, Reader, SendFileError, Writer};
 
+const MOUNTINFO: &str = "/proc/self/mountinfo";
+const SYS_FILE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
+
 /// A chunked body decoded with httparse: every chunk-size line must parse,
 /// every chunk be followed by CRLF, the last chunk by trailers and CRLF,
 /// with nothing after.
@@ -83,4 +86,88 @@ fn hashed_retry_after_a_transient_failure_sends_each_byte_once() {
     hw.sink.out().flush().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.sink.received), "abcdefgh");
     assert_eq!(digest, Sha256::digest(b"abcdefgh"));
+}
+
+/// `/proc` files report size 0 but have content: every way of copying one
+/// copies all of it.
+#[test]
+fn proc_files_of_size_zero_are_copied_whole() {
+    let expected = std::fs::read(MOUNTINFO).unwrap();
+    assert!(!expected.is_empty());
+
+    let file = File::open(MOUNTINFO).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut w = Writer::allocating();
+    let n = r.stream_remaining(&mut w).unwrap();
+    assert_eq!((n, w.written()), (expected.len(), &expected[..]));
+
+    let file = File::open(MOUNTINFO).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut d = Writer::discarding(Buffer::empty());
+    assert_eq!(
+        d.send_file_all(&mut r, Limit::UNLIMITED),
+        Ok(expected.len())
+    );
+    assert_eq!(d.full_count(), expected.len() as u64);
+
+    let (pr, pw) = rustix::pipe::pipe().unwrap();
+    let file = File::open(MOUNTINFO).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut pipe_storage = [0u8; 64];
+    let mut pw_writer = Writer::file_streaming(&pw, &mut pipe_storage[..]);
+    let sent = pw_writer.send_file_all(&mut r, Limit::UNLIMITED);
+    pw_writer.flush().unwrap();
+    drop(pw_writer);
+    drop(pw);
+    let mut piped = Vec::new();
+    File::from(pr).read_to_end(&mut piped).unwrap();
+    assert_eq!(sent, Ok(expected.len()));
+    assert_eq!(piped, expected);
+}
+
+/// A positional reader on a pipe, moved with `seek_to`, then used by
+/// operations that discover the pipe through `size()`: the seek is kept.
+#[test]
+fn a_seek_on_a_pipe_survives_the_switch_to_streaming() {
+    let pipe_with = |content: &[u8]| {
+        let (pr, pw) = rustix::pipe::pipe().unwrap();
+        File::from(pw).write_all(content).unwrap();
+        pr
+    };
+
+    let pr = pipe_with(b"0123456789");
+    let mut r = Reader::file(&pr, ReadBuffer::empty());
+    r.seek_to(5).unwrap();
+    let mut w = Writer::allocating();
+    r.stream_remaining(&mut w).unwrap();
+    assert_eq!(String::from_utf8_lossy(w.written()), "56789");
+    assert_eq!(r.logical_pos(), 10);
+
+    let pr = pipe_with(b"0123456789");
+    let mut r = Reader::file(&pr, ReadBuffer::empty());
+    r.seek_to(5).unwrap();
+    assert_eq!(r.discard_remaining(), Ok(5));
+    assert_eq!(r.logical_pos(), 10);
+
+    let pr = pipe_with(b"0123456789");
+    let mut r = Reader::file(&pr, ReadBuffer::empty());
+    r.seek_to(5).unwrap();
+    let mut d = Writer::discarding(Buffer::empty());
+    assert_eq!(r.stream_remaining(&mut d), Ok(5));
+}
+
+/// A discarding writer's count saturates at `u64::MAX` instead of
+/// overflowing.
+#[test]
+fn discarding_count_saturates() {
+    let mut storage = [0u8; 4];
+    let mut w = Writer::discarding(&mut storage[..]);
+    w.write_all(b"a").unwrap();
+    assert_eq!(w.splat_byte(b'x', usize::MAX), Ok(usize::MAX));
+    assert_eq!(w.full_count(), u64::MAX);
+
+    let mut w = Writer::discarding(Buffer::empty());
+    w.write_all(b"a").unwrap();
+    assert_eq!(w.splat_byte(b'x', usize::MAX), Ok(usize::MAX));
+    assert_eq!(w.full_count(), u64::MAX);
 }
