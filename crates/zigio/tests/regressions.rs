@@ -49,6 +49,14 @@ fn dechunk(wire: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
+/// A regular file holding `content`.
+fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    tmp.write_all(content).unwrap();
+    tmp.flush().unwrap();
+    tmp
+}
+
 /// A downstream that takes only part of one single-shot write, then a
 /// splat with a multi-byte pattern: the open chunk owes fewer bytes than
 /// one copy of the pattern, which must still make progress.
@@ -86,6 +94,28 @@ fn hashed_retry_after_a_transient_failure_sends_each_byte_once() {
     hw.sink.out().flush().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.sink.received), "abcdefgh");
     assert_eq!(digest, Sha256::digest(b"abcdefgh"));
+}
+
+/// `ContentLength(n)` with `n` the file's size, then the file grows: the
+/// body still has exactly `n` bytes on the wire.
+#[test]
+fn content_length_bounds_a_file_that_grew() {
+    let tmp = temp_file(b"0123456789");
+    let file = File::open(tmp.path()).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let n = r.source.size().unwrap();
+    OpenOptions::new()
+        .append(true)
+        .open(tmp.path())
+        .unwrap()
+        .write_all(b"ABCDEFGHIJ")
+        .unwrap();
+    let mut conn = Writer::allocating_with_capacity(4096);
+    let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::ContentLength(n));
+    let sent = body.writer.send_file_all(&mut r, Limit::UNLIMITED);
+    assert_eq!(sent, Ok(10));
+    body.end().unwrap();
+    assert_eq!(conn.written(), b"0123456789");
 }
 
 /// `/proc` files report size 0 but have content: every way of copying one
@@ -154,6 +184,70 @@ fn a_seek_on_a_pipe_survives_the_switch_to_streaming() {
     r.seek_to(5).unwrap();
     let mut d = Writer::discarding(Buffer::empty());
     assert_eq!(r.stream_remaining(&mut d), Ok(5));
+}
+
+/// `Unimplemented` means nothing was sent: a chunked body's `send_file`
+/// into a downstream that cannot send files either sends the file bytes
+/// itself or leaves the wire untouched.
+#[test]
+fn chunked_send_file_into_a_writer_without_send_file() {
+    let tmp = temp_file(b"hello");
+    let file = File::open(tmp.path()).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut conn = Writer::from_io(Vec::new(), Buffer::empty());
+    let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
+    loop {
+        let before = body.writer.sink.state();
+        match body.writer.send_file(&mut r, Limit::UNLIMITED) {
+            Ok(_) => {}
+            Err(SendFileError::EndOfStream) => break,
+            Err(SendFileError::Unimplemented) => {
+                assert_eq!(
+                    body.writer.sink.state(),
+                    before,
+                    "Unimplemented after sending"
+                );
+                body.writer
+                    .send_file_reading_all(&mut r, Limit::UNLIMITED)
+                    .unwrap();
+                break;
+            }
+            Err(e) => panic!("send_file: {e}"),
+        }
+    }
+    body.end().unwrap();
+    assert_eq!(dechunk(&conn.sink.inner).unwrap(), b"hello");
+}
+
+/// `/sys` files report 4096 bytes and hold a few: a chunked body of one
+/// announces exactly the bytes it sends.
+#[test]
+fn sysfs_file_in_a_chunked_body() {
+    let expected = std::fs::read(SYS_FILE).unwrap();
+    let file = File::open(SYS_FILE).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut conn = Writer::allocating();
+    let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
+    let sent = body.writer.send_file_all(&mut r, Limit::UNLIMITED);
+    body.end().unwrap();
+    assert_eq!(sent, Ok(expected.len()));
+    assert_eq!(dechunk(conn.written()).unwrap(), expected);
+}
+
+/// After `end()`, an eliding body refuses `send_file` as it refuses
+/// `write_all`, and leaves the file where it was.
+#[test]
+fn eliding_body_refuses_send_file_after_end() {
+    let tmp = temp_file(b"hello");
+    let file = File::open(tmp.path()).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut conn = Writer::allocating();
+    let mut body = BodyWriter::eliding(&mut conn, Buffer::empty(), Framing::None);
+    body.end().unwrap();
+    assert!(body.writer.send_file(&mut r, Limit::UNLIMITED).is_err());
+    assert_eq!(body.error(), Some(&BodyError::Ended));
+    assert_eq!(r.logical_pos(), 0);
+    assert!(body.writer.write_all(b"x").is_err());
 }
 
 /// A discarding writer's count saturates at `u64::MAX` instead of

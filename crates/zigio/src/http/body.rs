@@ -161,9 +161,11 @@ impl Sink for BodySink<'_, '_> {
     /// forwarded with the protocol output's `send_file_header` (so a
     /// connection writer over a socket can use `sendfile`), counted against
     /// a content length, inside a chunk sized ahead from the file's size,
-    /// or skipped when eliding. `Unimplemented` when the framing needs the
-    /// file's size and `fstat` cannot tell it: the caller's read loop then
-    /// goes through `drain`.
+    /// or skipped when eliding. `Unimplemented` (nothing sent) when the
+    /// framing needs the file's size and the file's end is not known for
+    /// certain (a pipe, a `/proc` or `/sys` file): the caller's read loop
+    /// then goes through `drain`. After the end, every framing fails with
+    /// [`BodyError::Ended`], eliding or not.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
         &mut self,
