@@ -186,6 +186,22 @@ fn a_seek_on_a_pipe_survives_the_switch_to_streaming() {
     assert_eq!(r.stream_remaining(&mut d), Ok(5));
 }
 
+/// `finish` of a writer over a file opened in append mode keeps what the
+/// file had and adds the new bytes at its end.
+#[test]
+fn finish_keeps_an_append_mode_file() {
+    let tmp = temp_file(b"ORIGINAL-CONTENT-");
+    let file = OpenOptions::new().append(true).open(tmp.path()).unwrap();
+    let mut storage = [0u8; 16];
+    let mut w = Writer::file(&file, &mut storage[..]);
+    w.write_all(b"new").unwrap();
+    w.finish().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&std::fs::read(tmp.path()).unwrap()),
+        "ORIGINAL-CONTENT-new"
+    );
+}
+
 /// `Unimplemented` means nothing was sent: a chunked body's `send_file`
 /// into a downstream that cannot send files either sends the file bytes
 /// itself or leaves the wire untouched.
