@@ -281,3 +281,57 @@ fn discarding_count_saturates() {
     assert_eq!(w.splat_byte(b'x', usize::MAX), Ok(usize::MAX));
     assert_eq!(w.full_count(), u64::MAX);
 }
+
+/// A 101-byte absolute path whose only `/` is the first byte: stored as
+/// given, as GNU tar and the `tar` crate read it back.
+#[test]
+fn tar_keeps_a_leading_slash() {
+    let path = format!("/abs{}", "q".repeat(97));
+    assert_eq!(path.len(), 101);
+    let mut out = Writer::allocating();
+    let mut tar = TarWriter::new(&mut out);
+    tar.write_file_bytes(&path, b"x", Options::new(0o644, 0))
+        .unwrap();
+    tar.finish().unwrap();
+    let mut archive = tar::Archive::new(out.written());
+    let names: Vec<Vec<u8>> = archive
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path_bytes().into_owned())
+        .collect();
+    assert_eq!(names, [path.as_bytes()]);
+    let tmp = temp_file(out.written());
+    let listed = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(tmp.path())
+        .output()
+        .expect("these tests need GNU tar (Debian package `tar`)");
+    assert!(listed.status.success(), "tar -tf: {listed:?}");
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), format!("{path}\n"));
+}
+
+/// Trailer values with control characters other than tab are rejected
+/// before anything is written, as RFC 9110's field-value rule requires.
+#[test]
+fn trailer_values_with_control_characters_are_rejected() {
+    for value in ["a\x01b", "a\x7fb", "\x1b[31m", "a\x0bb"] {
+        let err = Header::new("x-sum", value).validate().unwrap_err();
+        assert!(
+            matches!(&err, BodyError::InvalidTrailer { name, .. } if name == "x-sum"),
+            "{value:?}: {err:?}"
+        );
+        let mut conn = Writer::allocating();
+        let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
+        body.writer.write_all(b"body").unwrap();
+        let before = body.writer.sink.state();
+        assert!(matches!(
+            body.end_chunked(&[Header::new("x-sum", value)]),
+            Err(BodyError::InvalidTrailer { .. })
+        ));
+        assert_eq!(body.writer.sink.state(), before);
+    }
+    // Tabs and spaces inside a value, and obs-text, are field content.
+    for value in ["a\tb", "a b", "caf\u{e9}"] {
+        Header::new("x-sum", value).validate().unwrap();
+    }
+}
