@@ -58,8 +58,8 @@ fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
 }
 
 /// A downstream that takes only part of one single-shot write, then a
-/// splat with a multi-byte pattern: the open chunk owes fewer bytes than
-/// one copy of the pattern, which must still make progress.
+/// splat with a multi-byte pattern: every drain must make progress, and
+/// the body must end with exactly the bytes taken.
 #[test]
 fn chunked_body_finishes_a_chunk_smaller_than_the_pattern() {
     // Drain 1 takes the chunk header, drain 2 four of "hello", then all.
@@ -68,10 +68,19 @@ fn chunked_body_finishes_a_chunk_smaller_than_the_pattern() {
         Scripted::new(vec![Step::All, Step::Take(4), Step::All]),
     );
     let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
-    assert_eq!(body.writer.write(b"hello").unwrap(), 4);
+    let n = body.writer.write(b"hello").unwrap();
     body.writer.splat_bytes_all(b"ab", 3).unwrap();
     body.end().unwrap();
-    assert_eq!(dechunk(&conn.sink.received).unwrap(), b"hellababab");
+    let mut expected = b"hello"[..n].to_vec();
+    expected.extend_from_slice(b"ababab");
+    assert_eq!(dechunk(&conn.sink.received).unwrap(), expected);
+
+    // The writer-level cause: a limit shorter than one copy of the pattern
+    // (what an open chunk owing 1 byte passes) must still move a byte.
+    let mut w = Writer::new(Buffer::empty(), Scripted::accept_all());
+    let taken = w.write_splat_header_limit(b"", &[b"ab"], 3, Limit::limited(1));
+    assert_eq!(taken, Ok(1));
+    assert_eq!(w.sink.received, b"a");
 }
 
 /// A downstream writer that buffers and whose sink fails once (`EAGAIN`
@@ -334,4 +343,32 @@ fn trailer_values_with_control_characters_are_rejected() {
     for value in ["a\tb", "a b", "caf\u{e9}"] {
         Header::new("x-sum", value).validate().unwrap();
     }
+}
+
+/// A single-shot `write` into a chunked body over an output that takes
+/// part of each drain: the chunk announces only bytes the body writer
+/// sends, so the body ends cleanly after the write, however much of it
+/// was taken.
+#[test]
+fn chunked_body_ends_after_a_partial_single_shot_write() {
+    let mut conn = Writer::new(Buffer::empty(), Scripted::at_most(3));
+    let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
+    let n = body.writer.write(b"hello, world").unwrap();
+    assert!(n > 0);
+    body.end().unwrap();
+    assert_eq!(dechunk(&conn.sink.received).unwrap(), &b"hello, world"[..n]);
+
+    // The same through send_file: one call, then the end.
+    let tmp = temp_file(b"0123456789abcdef");
+    let file = File::open(tmp.path()).unwrap();
+    let mut r = Reader::file(&file, ReadBuffer::empty());
+    let mut conn = Writer::new(Buffer::empty(), Scripted::at_most(3));
+    let mut body = BodyWriter::new(&mut conn, Buffer::empty(), Framing::Chunked);
+    let n = body.writer.send_file(&mut r, Limit::UNLIMITED).unwrap();
+    assert!(n > 0);
+    body.end().unwrap();
+    assert_eq!(
+        dechunk(&conn.sink.received).unwrap(),
+        &b"0123456789abcdef"[..n]
+    );
 }

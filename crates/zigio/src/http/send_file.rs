@@ -127,44 +127,76 @@ pub(super) fn send_file(
             *remaining -= n as u64;
             Ok(buf.consume(n))
         }
-        State::Chunked { chunk_len } => loop {
-            match *chunk_len {
-                0 => {
-                    let part = known(part)?;
-                    let len = (buf.end() as u64 + part).min(max_chunk());
-                    out.write_all(&chunk_header(len))
-                        .map_err(|_| Fail::Body(BodyError::Downstream))?;
-                    *chunk_len = len + 2;
-                }
-                1 => unreachable!("a chunk received more data than its header announced"),
-                2 => {
-                    out.write_all(b"\r\n")
-                        .map_err(|_| Fail::Body(BodyError::Downstream))?;
-                    *chunk_len = 0;
-                }
-                open => {
-                    let owed = open - 2;
-                    let end = buf.end() as u64;
-                    let n = if end >= owed {
-                        // The buffered bytes alone finish the chunk.
-                        let owed = owed as usize;
-                        out.write(&buf.buffered()[..owed])
-                            .map_err(|_| Fail::Body(BodyError::Downstream))?
-                    } else {
-                        let file_limit = limit.min(Limit::limited64(owed - end));
-                        match out.send_file_header(buf.buffered(), file, file_limit) {
-                            Err(SendFileError::Unimplemented) => {
-                                read_into_chunk(out, file, file_limit)?
-                            }
-                            other => other.map_err(forward)?,
-                        }
-                    };
-                    *chunk_len -= n as u64;
-                    return Ok(buf.consume(n));
+        State::Chunked { chunk_len } => {
+            // A chunk this call opens is finished by this call: its header
+            // announced file bytes, and a caller that stops after one
+            // `send_file` must still be able to end the body.
+            let mut opened = false;
+            loop {
+                match *chunk_len {
+                    0 => {
+                        let part = known(part)?;
+                        let len = (buf.end() as u64 + part).min(max_chunk());
+                        out.write_all(&chunk_header(len))
+                            .map_err(|_| Fail::Body(BodyError::Downstream))?;
+                        *chunk_len = len + 2;
+                        opened = true;
+                    }
+                    1 => unreachable!("a chunk received more data than its header announced"),
+                    2 => {
+                        out.write_all(b"\r\n")
+                            .map_err(|_| Fail::Body(BodyError::Downstream))?;
+                        *chunk_len = 0;
+                    }
+                    _ => return fill_chunk(out, chunk_len, opened, buf, file, limit),
                 }
             }
-        },
+        }
     }
+}
+
+/// Sends the open chunk's bytes: the buffered bytes, then the file's, with
+/// the protocol output's `send_file_header` or, when it has none, a read
+/// of our own ([`read_into_chunk`]). With `finish`, until the chunk has
+/// them all (or the file ends early: it shrank, and the chunk stays open);
+/// otherwise once. Returns the number of file bytes taken.
+fn fill_chunk(
+    out: &mut DynWriter<'_>,
+    chunk_len: &mut u64,
+    finish: bool,
+    buf: &mut Buffer<'_>,
+    file: &mut FileSource<'_>,
+    limit: Limit,
+) -> Result<usize, Fail> {
+    let mut taken = 0;
+    while *chunk_len > 2 {
+        let owed = *chunk_len - 2;
+        let end = buf.end() as u64;
+        let result = if end >= owed {
+            // The buffered bytes alone finish the chunk.
+            out.write(&buf.buffered()[..owed as usize])
+                .map_err(|_| Fail::Body(BodyError::Downstream))
+        } else {
+            let left = Limit::limited(limit.get() - taken);
+            let file_limit = left.min(Limit::limited64(owed - end));
+            match out.send_file_header(buf.buffered(), file, file_limit) {
+                Err(SendFileError::Unimplemented) => read_into_chunk(out, file, file_limit),
+                other => other.map_err(forward),
+            }
+        };
+        let n = match result {
+            Ok(n) => n,
+            // What was sent stands; the next call meets the end or error.
+            Err(Fail::Pass(_)) if taken > 0 => break,
+            Err(e) => return Err(e),
+        };
+        *chunk_len -= n as u64;
+        taken += buf.consume(n);
+        if !finish {
+            break;
+        }
+    }
+    Ok(taken)
 }
 
 /// The open chunk's bytes when the protocol output cannot send files and
