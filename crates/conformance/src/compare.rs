@@ -221,6 +221,7 @@ mod tests {
                 sink: SinkKind::Fixed,
                 buffer: 4,
                 budget: vec![],
+                fail_after: None,
             },
             ops: vec![Op::Flush, Op::Consume { n: 1 }],
         }
@@ -233,6 +234,7 @@ mod tests {
             ops: 2,
             skipped: Vec::new(),
             drains: 0,
+            flagged: Vec::new(),
         }
     }
 

@@ -78,11 +78,12 @@ struct Recorder {
 
 /// The scripted sink: drain call `k` accepts up to `budget[k % len]` bytes
 /// (buffered bytes first, then `data`, then the pattern `splat` times), or
-/// fails for `None`. flush and rebase are the trait's defaults, i.e. Zig's
+/// fails for `None`; once `fail_after` bytes went through, it fails. flush and rebase are the trait's defaults, i.e. Zig's
 /// `defaultFlush` and `defaultRebase` as zigio ports them.
 #[derive(Debug)]
 pub struct Scripted {
     budget: Vec<Option<usize>>,
+    fail_after: Option<u64>,
     rec: Rc<RefCell<Recorder>>,
 }
 
@@ -108,6 +109,14 @@ impl Sink for Scripted {
             return Err(WriteFailed);
         };
         let mut left = budget;
+        if let Some(limit) = self.fail_after {
+            let Some(room) = limit.checked_sub(rec.out_len).filter(|r| *r > 0) else {
+                rec.trace.push_str(" -> fail\n");
+                return Err(WriteFailed);
+            };
+            left = left.min(usize::try_from(room).unwrap_or(usize::MAX));
+        }
+        let allowed = left;
         take(&mut rec, buf.buffered(), &mut left);
         let (pattern, rest) = data.split_last().expect("drain data is never empty");
         for d in rest {
@@ -120,7 +129,7 @@ impl Sink for Scripted {
                 i += 1;
             }
         }
-        let taken = budget - left;
+        let taken = allowed - left;
         let n = buf.consume(taken);
         let _ = writeln!(rec.trace, " take={taken} -> {n}");
         Ok(n)
@@ -149,6 +158,9 @@ pub struct Run {
     pub skipped: Vec<(Rule, u64)>,
     /// Drain calls of the scripted sink.
     pub drains: u64,
+    /// For [`run_flagging`]: the ops (by index) on which Zig 0.15.1 would
+    /// behave differently, and the rule that says why. Empty for [`run`].
+    pub flagged: Vec<(usize, Rule)>,
 }
 
 /// Runs `script` against zigio (optionally with a deliberately broken sink,
@@ -158,6 +170,21 @@ pub struct Run {
 /// If an op breaks a precondition that [`crate::script::validate_op`]
 /// rejects (zigio panics where Zig asserts).
 pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
+    execute(script, mutant, false)
+}
+
+/// Runs every op of `script` against zigio, including those on which Zig
+/// 0.15.1 has a documented bug: they are flagged in [`Run::flagged`], not
+/// skipped. The book's lab shows this trace next to Zig's, so that a reader
+/// sees both behaviours.
+///
+/// # Panics
+/// As [`run`].
+pub fn run_flagging(script: &Script) -> Run {
+    execute(script, None, true)
+}
+
+fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool) -> Run {
     let h = &script.header;
     let rec = Rc::new(RefCell::new(Recorder::default()));
     let _ = writeln!(
@@ -171,6 +198,9 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
     let mut storage = vec![0u8; h.buffer];
     let mut state = Exec {
         budget: h.budget.clone(),
+        fail_after: h.fail_after,
+        flag_only,
+        flagged: Vec::new(),
         rec: rec.clone(),
         zig_ops: Vec::with_capacity(script.ops.len()),
         ops: 0,
@@ -180,6 +210,7 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
         SinkKind::Scripted => {
             let scripted = Scripted {
                 budget: h.budget.clone(),
+                fail_after: h.fail_after,
                 rec: rec.clone(),
             };
             match mutant {
@@ -229,6 +260,7 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
         ops: state.ops,
         skipped: state.skipped,
         drains: rec.calls,
+        flagged: state.flagged,
     }
 }
 
@@ -252,6 +284,11 @@ fn written_line(bytes: &[u8]) -> String {
 
 struct Exec {
     budget: Vec<Option<usize>>,
+    fail_after: Option<u64>,
+    /// Run the ops a rule matches (recording them in `flagged`) instead of
+    /// skipping them.
+    flag_only: bool,
+    flagged: Vec<(usize, Rule)>,
     rec: Rc<RefCell<Recorder>>,
     zig_ops: Vec<Op>,
     ops: u64,
@@ -266,6 +303,13 @@ impl Exec {
     }
 
     fn one(&mut self, w: &mut DynWriter<'_>, sink: SinkKind, index: usize, op: &Op) {
+        if self.flag_only && !matches!(op, Op::Skip { .. }) {
+            if let Some(r) = self.zig_0_15_1_bug(w, sink, op) {
+                self.flagged.push((index, r));
+            }
+            self.execute(w, index, op);
+            return;
+        }
         let rule = match op {
             Op::Skip { rule } => Some(rule.clone()),
             _ => self.zig_0_15_1_bug(w, sink, op).map(|r| {
@@ -281,6 +325,10 @@ impl Exec {
             self.zig_ops.push(Op::Skip { rule });
             return;
         }
+        self.execute(w, index, op);
+    }
+
+    fn execute(&mut self, w: &mut DynWriter<'_>, index: usize, op: &Op) {
         self.zig_ops.push(op.clone());
         self.ops += 1;
         // Drain lines come first; the op's line closes them.
@@ -307,14 +355,27 @@ impl Exec {
     /// applied to the state its shared first part reaches.
     fn zig_0_15_1_bug(&self, w: &DynWriter<'_>, sink: SinkKind, op: &Op) -> Option<Rule> {
         if let Op::SplatBytePreserve { preserve, byte, n } = op {
-            let calls = self.rec.borrow().calls;
-            let tail =
-                splat_byte_preserve_tail(w, sink, &self.budget, calls, *preserve, *byte, *n)?;
+            let tail = splat_byte_preserve_tail(w, sink, self.fork(), *preserve, *byte, *n)?;
             let (end, unused, remaining) = tail;
             return rules::splat_byte_preserve_differs(*preserve, end, unused, remaining)
                 .then_some(Rule::SplatBytePreserve);
         }
         rules::zig_0_15_1_bug(op, sink, w.end(), w.capacity())
+    }
+
+    /// A scripted sink that continues this run's budget and byte count, with
+    /// a trace of its own.
+    fn fork(&self) -> Scripted {
+        let rec = self.rec.borrow();
+        Scripted {
+            budget: self.budget.clone(),
+            fail_after: self.fail_after,
+            rec: Rc::new(RefCell::new(Recorder {
+                calls: rec.calls,
+                out_len: rec.out_len,
+                ..Recorder::default()
+            })),
+        }
     }
 }
 
@@ -323,13 +384,12 @@ impl Exec {
 /// `preserve` copies are left) on a copy of the writer, and returns `end`,
 /// the unused capacity and the copies left if the op reaches its last step;
 /// `None` if it returns or fails before. The copy has the same buffer, and
-/// a scripted sink continues the same budget, so its drains accept what the
-/// real ones will; its trace is discarded.
+/// a scripted sink continues as `fork` (the same budget and byte count), so
+/// its drains accept what the real ones will; its trace is discarded.
 fn splat_byte_preserve_tail(
     w: &DynWriter<'_>,
     sink: SinkKind,
-    budget: &[Option<usize>],
-    calls: u64,
+    fork: Scripted,
     preserve: usize,
     byte: u8,
     n: usize,
@@ -357,15 +417,7 @@ fn splat_byte_preserve_tail(
     let end = w.end();
     match sink {
         SinkKind::Scripted => {
-            let rec = Recorder {
-                calls,
-                ..Recorder::default()
-            };
-            let copy = Scripted {
-                budget: budget.to_vec(),
-                rec: Rc::new(RefCell::new(rec)),
-            };
-            let mut c = Writer::new(&mut storage[..], copy);
+            let mut c = Writer::new(&mut storage[..], fork);
             c.advance(end);
             shared_part(&mut c, preserve, byte, n)
         }

@@ -76,6 +76,7 @@ pub fn script(id: u64, seed: u64, shape: Shape) -> Script {
             sink: shape.sink,
             buffer: shape.buffer,
             budget,
+            fail_after: None,
         },
         ops,
     }

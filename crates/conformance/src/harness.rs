@@ -13,9 +13,13 @@ use pinned_zig::BuildOptions;
 use crate::exec::Fnv;
 use crate::script::Script;
 
-/// The harness source, compiled into this crate so that its hash names the
+/// The harness source (its entry point and the trace code it shares with
+/// the book's lab), compiled into this crate so that its hash names the
 /// binary.
-const SOURCE: &str = include_str!("../zig/harness.zig");
+const SOURCE: &str = concat!(
+    include_str!("../zig/harness.zig"),
+    include_str!("../zig/trace.zig")
+);
 
 /// A failure of the Zig side.
 #[derive(Debug)]
@@ -65,7 +69,7 @@ pub struct Harness {
 
 /// Removes harness binaries built from older sources. Best effort: a file
 /// that cannot be removed only costs disk space.
-fn remove_stale_harnesses(work: &Path, current: &Path) {
+fn remove_stale_harnesses(work: &Path, current: &Path, prefix: &str) {
     let Ok(entries) = fs::read_dir(work) else {
         return;
     };
@@ -73,6 +77,7 @@ fn remove_stale_harnesses(work: &Path, current: &Path) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let built = name
             .strip_prefix("harness-")
+            .and_then(|h| h.strip_prefix(prefix))
             .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
         if built && entry.path() != current {
             let _ = fs::remove_file(entry.path());
@@ -95,19 +100,39 @@ impl Harness {
     /// # Errors
     /// Installing Zig or compiling the harness failed.
     pub fn build() -> Result<Harness, HarnessError> {
+        Harness::build_for(None)
+    }
+
+    /// [`Harness::build`] for the book's lab: the harness for `x86-linux`,
+    /// a target with what the lab's wasm32 engine has (a 32-bit `usize`
+    /// and a 64-byte `std.atomic.cache_line`, so the allocating writer
+    /// grows alike), run natively through the kernel's 32-bit support.
+    ///
+    /// # Errors
+    /// As [`Harness::build`].
+    pub fn build_wasm32_twin() -> Result<Harness, HarnessError> {
+        Harness::build_for(Some("x86-linux"))
+    }
+
+    fn build_for(target: Option<&str>) -> Result<Harness, HarnessError> {
         let work = work_dir();
         let zig = pinned_zig::zig()?;
+        let prefix = target.map_or(String::new(), |t| format!("{t}-"));
         let exe = work.join(format!(
-            "harness-{:016x}",
+            "harness-{prefix}{:016x}",
             Fnv::hash(format!("{}\n{SOURCE}", pinned_zig::ZIG_0_15_1.version).as_bytes())
         ));
         if !exe.is_file() {
             let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("zig/harness.zig");
             let private = work.join(format!("harness-build-{}", std::process::id()));
+            // Error return traces would bury a panic's message under
+            // every caught WriteFailed of the run.
+            let mut extra_args = vec!["-fno-error-tracing".to_string()];
+            if let Some(t) = target {
+                extra_args.extend(["-target".to_string(), t.to_string()]);
+            }
             let options = BuildOptions {
-                // Error return traces would bury a panic's message under
-                // every caught WriteFailed of the run.
-                extra_args: vec!["-fno-error-tracing".into()],
+                extra_args,
                 ..BuildOptions::default()
             };
             zig.build_exe(&source, &private, &options)?;
@@ -116,7 +141,7 @@ impl Harness {
                 path: exe.clone(),
                 source,
             })?;
-            remove_stale_harnesses(&work, &exe);
+            remove_stale_harnesses(&work, &exe, &prefix);
         }
         Ok(Harness { exe, work })
     }

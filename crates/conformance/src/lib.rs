@@ -22,6 +22,9 @@
 //!    is excluded by rule (on both sides, counted), never by hand.
 //! 7. [`mutant`]: broken sinks that the comparison must catch.
 //!
+//! 8. [`program`]: stand-alone Rust and Zig programs that print a
+//!    script's trace, the book's lab's copy-out.
+//!
 //! [`suite`] ties them together; `tests/conformance.rs` runs it.
 
 pub mod compare;
@@ -29,6 +32,7 @@ pub mod exec;
 pub mod generate;
 pub mod harness;
 pub mod mutant;
+pub mod program;
 pub mod rules;
 pub mod script;
 pub mod suite;

@@ -15,7 +15,8 @@
 //! capacity, and for the `scripted` sink the acceptance budget: drain call
 //! number `k` (counting from 0 over the whole script) accepts at most
 //! `budget[k % budget.len()]` bytes, buffered bytes first; `null` makes
-//! that call fail. Each op is one call on the writer, named after the Zig
+//! that call fail; with `"fail_after":K` every drain fails once K bytes
+//! went through. Each op is one call on the writer, named after the Zig
 //! function it exercises (see [`Op`]). Byte strings are JSON strings of
 //! ASCII text.
 
@@ -74,6 +75,11 @@ pub struct Header {
     /// (non-empty, not all zeros) for the scripted sink, ignored otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budget: Vec<Option<usize>>,
+    /// For the scripted sink: once this many bytes went through, every
+    /// drain fails (a drain that would cross it takes only the bytes up to
+    /// it). `None`: the budget alone decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_after: Option<u64>,
 }
 
 /// One call on the writer. Each variant names the Zig function (in
@@ -381,6 +387,7 @@ mod tests {
                 sink: SinkKind::Scripted,
                 buffer: 7,
                 budget: vec![Some(3), Some(0), None],
+                fail_after: None,
             },
             ops: vec![
                 Op::WriteAll {

@@ -148,3 +148,50 @@ fn every_mutant_is_caught() {
         println!("{first}\n");
     }
 }
+
+#[test]
+fn sinks_that_fail_after_a_byte_count_agree() {
+    // The book's lab offers a sink that fails once K bytes went through;
+    // both executors must cut the last drain at K and fail every later one.
+    let plan = conformance::suite::Plan {
+        scripted: 4,
+        builtin: 0,
+        ops: 300,
+        seed: 0xfa11_0000,
+    };
+    let scripts: Vec<_> = plan
+        .scripts()
+        .into_iter()
+        .filter(|s| s.header.sink == SinkKind::Scripted)
+        .enumerate()
+        .map(|(i, mut s)| {
+            s.header.fail_after = Some((i as u64 * 37) % 400);
+            s
+        })
+        .collect();
+    let report =
+        suite::run(harness(), "fail-after", &scripts, None).unwrap_or_else(|e| panic!("{e}"));
+    println!("{report}");
+    for m in report.mismatches.iter().take(3) {
+        println!("{m}\n");
+    }
+    assert!(report.is_identical(), "{report}");
+    // Every script ends failing: its sink stopped accepting.
+    let runs: Vec<_> = scripts
+        .iter()
+        .map(|s| conformance::exec::run(s, None))
+        .collect();
+    let cut = runs
+        .iter()
+        .zip(&scripts)
+        .filter(|(r, s)| {
+            let k = s.header.fail_after.unwrap();
+            r.trace.contains(&format!("out_len={k} ")) && r.trace.contains("-> fail")
+        })
+        .count();
+    assert!(
+        cut * 10 >= scripts.len() * 9,
+        "only {cut} of {} scripts reached their byte limit",
+        scripts.len()
+    );
+}

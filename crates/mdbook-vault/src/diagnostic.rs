@@ -12,6 +12,10 @@ pub enum Problem {
     AmbiguousPage,
     /// A wiki link names a heading that its page does not have.
     MissingHeading,
+    /// `[[` … `]]` that the parser does not read as a wiki link, e.g. with a
+    /// link in the alias (`[[Page|[text](url)]]`) or the first closing
+    /// bracket escaped (`[[Page|a\]]`); left alone it would show as text.
+    MalformedWikiLink,
     /// `![[...]]`: Obsidian embeds are not supported.
     UnsupportedEmbed,
     /// A citation names a file outside the known standard-library files.
@@ -31,6 +35,10 @@ impl Problem {
             Problem::MissingPage => "broken wiki link: no chapter has this title",
             Problem::AmbiguousPage => "ambiguous wiki link: several chapters have this title",
             Problem::MissingHeading => "broken wiki link: the page has no such heading",
+            Problem::MalformedWikiLink => {
+                "malformed wiki link: not read as a link (an alias cannot hold a link, \
+                 and `\\]` escapes a closing bracket)"
+            }
             Problem::UnsupportedEmbed => "unsupported embed: write a markdown image or a link",
             Problem::UnknownZigFile => "citation of an unknown Zig std file",
             Problem::MalformedRange => "citation with a malformed line range (want A or A-B)",
@@ -49,8 +57,9 @@ pub struct Diagnostic {
     pub file: PathBuf,
     /// 1-based line in that file.
     pub line: usize,
-    /// The offending link or citation as written, e.g. `[[Page#Heading]]` or
-    /// `` `Writer.zig:9-3` ``.
+    /// The offending link or citation as written, e.g. `[[Page#Heading]]`,
+    /// `[[#|x]]` or `` `Writer.zig:9-3` ``; a line break inside a link shows
+    /// as one space ([`crate::wikilink::as_written`]).
     pub target: String,
     /// What is wrong.
     pub problem: Problem,

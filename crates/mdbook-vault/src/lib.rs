@@ -7,8 +7,13 @@
 //!    exact id mdBook 0.5.4 gives `Heading` ([`ids`]). Link text is the alias,
 //!    else `Page › Heading` (or `Page`, or `Heading`), escaped.
 //! 2. **Broken links fail the build**: every missing page or heading is
-//!    reported at once with file, line and the closest existing target
-//!    ([`Diagnostic`]).
+//!    reported at once with file, line, the link as written and the closest
+//!    existing target when one is similar enough ([`Diagnostic`],
+//!    [`suggest`]). So is text written like a wiki link that the parser does
+//!    not read as one, such as `[[Page|[text](url)]]` (an alias cannot hold
+//!    a link: HTML links do not nest) or `[[Page|a\]]` (the `\]` escapes the
+//!    first closing bracket, so the link never closes): these are errors,
+//!    not rewritten, because any rewrite would guess what was meant.
 //! 3. **Backlinks**: each chapter that others link to gets a final
 //!    "Linked from" section ([`backlinks`]).
 //! 4. **Citations** of Zig 0.15.1's standard library written as code spans,
@@ -57,6 +62,7 @@ pub mod ids;
 pub mod markdown;
 pub mod paths;
 pub mod preprocessor;
+pub mod suggest;
 pub mod wikilink;
 
 mod process;
@@ -126,8 +132,9 @@ impl Default for Options {
 pub struct Output {
     /// The rewritten markdown of each chapter, in the order given.
     pub chapters: Vec<String>,
-    /// Every error found, ordered by chapter, then line. The book must not be
-    /// built when this is non-empty.
+    /// Every error found, ordered by chapter, then by position in the
+    /// chapter (so by line). The book must not be built when this is
+    /// non-empty.
     pub diagnostics: Vec<Diagnostic>,
 }
 

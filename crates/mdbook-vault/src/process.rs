@@ -5,19 +5,26 @@ use crate::backlinks::{self, Source};
 use crate::citation::{self, CitationProblem, CitationScan};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::ids::{self, PageIds};
-use crate::markdown::{Edit, splice};
+use crate::markdown::{Edit, LineIndex, splice};
 use crate::paths::relative_url;
-use crate::wikilink::{self, WikiLink, collapse_whitespace, heading_key};
+use crate::suggest;
+use crate::wikilink::{self, HeadingIndex, WikiLink, collapse_whitespace, heading_key};
 use crate::{Chapter, Options, Output};
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 /// One chapter after scanning.
 struct Scanned {
     links: Vec<WikiLink>,
+    /// `[[` … `]]` that the parser does not read as a wiki link.
+    malformed: Vec<std::ops::Range<usize>>,
+    lines: LineIndex,
     citations: CitationScan,
     citation_edits: Vec<Edit>,
     /// Ids of the page as mdBook renders the rewritten chapter.
     page: PageIds,
+    /// `page.headings` indexed by text, for resolving links.
+    index: HeadingIndex,
     /// For each link: the index of the heading it stands under (or in).
     under: Vec<Option<usize>>,
 }
@@ -53,6 +60,11 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
             .push(i);
     }
 
+    let suggestions = Suggestions {
+        pages: OnceCell::new(),
+        headings: (0..chapters.len()).map(|_| OnceCell::new()).collect(),
+    };
+
     let mut diagnostics = Vec::new();
     let mut backlinks: Vec<BTreeSet<(usize, Option<usize>)>> =
         vec![BTreeSet::new(); chapters.len()];
@@ -70,22 +82,26 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
             let problem = |problem, suggestion| Diagnostic {
                 file: file.clone(),
                 line: link.line,
-                target: if link.embed {
-                    format!("!{}", link.target.to_wiki())
-                } else {
-                    link.target.to_wiki()
-                },
+                target: wikilink::as_written(&chapter.content[link.range.clone()]),
                 problem,
                 suggestion,
             };
             if link.embed {
-                found.push(problem(Problem::UnsupportedEmbed, None));
+                found.push((link.range.start, problem(Problem::UnsupportedEmbed, None)));
                 continue;
             }
-            let resolved = match resolve(link, ci, chapters, &scanned, &by_name, options) {
+            let resolved = match resolve(
+                link,
+                ci,
+                chapters,
+                &scanned,
+                &by_name,
+                &suggestions,
+                options,
+            ) {
                 Ok(r) => r,
                 Err((p, s)) => {
-                    found.push(problem(p, s));
+                    found.push((link.range.start, problem(p, s)));
                     continue;
                 }
             };
@@ -103,11 +119,22 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
             }
         }
 
-        for error in &here.citations.errors {
-            found.push(citation_diagnostic(&file, error));
+        for range in &here.malformed {
+            let diagnostic = Diagnostic {
+                file: file.clone(),
+                line: here.lines.line(range.start),
+                target: wikilink::as_written(&chapter.content[range.clone()]),
+                problem: Problem::MalformedWikiLink,
+                suggestion: None,
+            };
+            found.push((range.start, diagnostic));
         }
-        found.sort_by_key(|d| d.line);
-        diagnostics.extend(found);
+        for error in &here.citations.errors {
+            found.push((error.range.start, citation_diagnostic(&file, error)));
+        }
+        // In the order they stand in the chapter.
+        found.sort_by_key(|(start, _)| *start);
+        diagnostics.extend(found.into_iter().map(|(_, d)| d));
 
         let edits = non_overlapping(edits);
         out.push(splice(&chapter.content, &edits).0);
@@ -139,7 +166,7 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
                 file: options
                     .source_dir
                     .join(chapter.source_path.as_ref().unwrap_or(&chapter.path)),
-                line: crate::markdown::LineIndex::new(&chapter.content).line(chapter.content.len()),
+                line: scanned[ci].lines.line(chapter.content.len()),
                 target: format!("## {}", backlinks::TITLE),
                 problem: Problem::BacklinksNotAppended,
                 suggestion: None,
@@ -193,20 +220,36 @@ fn scan(chapter: &Chapter, options: &Options) -> Scanned {
     let mut under = vec![None; links.len()];
     for ((_, link), start) in kept.iter().zip(&starts) {
         if let Some(i) = link {
-            under[*i] = page.headings.iter().rposition(|h| h.range.start <= *start);
+            // Headings are in document order: the last one starting at or
+            // before the link.
+            let after = page.headings.partition_point(|h| h.range.start <= *start);
+            under[*i] = after.checked_sub(1);
         }
     }
 
+    let index = HeadingIndex::new(&page.headings);
     Scanned {
+        malformed: wikilink::find_malformed(text, md),
+        lines: LineIndex::new(text),
         links,
         citations,
         citation_edits,
         page,
+        index,
         under,
     }
 }
 
 type Failure = (Problem, Option<String>);
+
+/// What broken links are compared with for suggestions, each indexed the
+/// first time a broken link needs it.
+struct Suggestions {
+    /// The chapters' titles.
+    pages: OnceCell<suggest::Index>,
+    /// Per chapter, its headings' texts.
+    headings: Vec<OnceCell<suggest::Index>>,
+}
 
 fn resolve(
     link: &WikiLink,
@@ -214,6 +257,7 @@ fn resolve(
     chapters: &[Chapter],
     scanned: &[Scanned],
     by_name: &HashMap<String, Vec<usize>>,
+    suggestions: &Suggestions,
     options: &Options,
 ) -> Result<Resolved, Failure> {
     let chapter = match &link.target.page {
@@ -224,8 +268,10 @@ fn resolve(
             Some([one]) => *one,
             Some(_) => return Err((Problem::AmbiguousPage, None)),
             None => {
-                let names = chapters.iter().map(|c| c.name.trim());
-                let suggestion = closest(name, names).map(|n| format!("[[{n}]]"));
+                let index = suggestions.pages.get_or_init(|| {
+                    suggest::Index::new(chapters.iter().map(|c| collapse_whitespace(&c.name)))
+                });
+                let suggestion = index.closest(name).map(|n| format!("[[{n}]]"));
                 return Err((Problem::MissingPage, suggestion));
             }
         },
@@ -236,8 +282,8 @@ fn resolve(
             heading: None,
         });
     }
-    let headings = &scanned[chapter].page.headings;
-    match wikilink::resolve_heading(headings, &link.target.headings, &options.markdown) {
+    let page = &scanned[chapter];
+    match page.index.resolve(&link.target.headings, &options.markdown) {
         Some(h) => Ok(Resolved {
             chapter,
             heading: Some(h),
@@ -250,31 +296,15 @@ fn resolve(
                 .map(String::as_str)
                 .unwrap_or("");
             let key = heading_key(wanted, &options.markdown);
-            let texts: Vec<String> = headings
-                .iter()
-                .map(|h| collapse_whitespace(&h.text))
-                .collect();
-            let suggestion = closest(&key, texts.iter().map(String::as_str)).map(|h| {
+            let index = suggestions.headings[chapter]
+                .get_or_init(|| suggest::Index::new(page.index.texts()));
+            let suggestion = index.closest(&key).map(|h| {
                 let page = link.target.page.as_deref().unwrap_or("");
                 format!("[[{page}#{h}]]")
             });
             Err((Problem::MissingHeading, suggestion))
         }
     }
-}
-
-/// The most similar candidate (case-insensitive Damerau–Levenshtein
-/// similarity); the first one wins ties.
-fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted = wanted.to_lowercase();
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::normalized_damerau_levenshtein(&wanted, &c.to_lowercase());
-        if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
 }
 
 fn citation_diagnostic(file: &std::path::Path, error: &citation::CitationError) -> Diagnostic {

@@ -9,6 +9,7 @@
 use crate::ids::Heading;
 use crate::markdown::{LineIndex, MarkdownOptions, code_span, escape_text};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Separator between page and heading in generated link text:
@@ -105,7 +106,7 @@ pub struct WikiLink {
 pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
     let lines = LineIndex::new(markdown);
     let mut links = Vec::new();
-    let mut events = options.wiki_parser(markdown).into_offset_iter();
+    let mut events = options.wiki_parser(markdown).into_offset_iter().peekable();
     while let Some((event, range)) = events.next() {
         let (link_type, dest, embed) = match event {
             Event::Start(Tag::Link {
@@ -123,6 +124,13 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
         let LinkType::WikiLink { has_pothole } = link_type else {
             continue;
         };
+        // A repeated event (see below) names a link already taken.
+        if links
+            .last()
+            .is_some_and(|l: &WikiLink| range.start < l.range.end)
+        {
+            continue;
+        }
         // The alias is what lies between the `|` and the closing `]]`; the
         // parser's destination is the raw source text before the `|`.
         let opener = if embed { 3 } else { 2 };
@@ -130,7 +138,15 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
         let alias_end = range.end.saturating_sub(2);
         let mut alias = String::new();
         let mut depth = 0usize;
-        for (inner, inner_range) in events.by_ref() {
+        // pulldown-cmark 0.13.4 can let a wiki link with an empty alias
+        // (`[[Page|]]`) swallow the events after it; whatever starts past
+        // the closing brackets is not part of the link.
+        while let Some((inner, inner_range)) =
+            events.next_if(|(e, r)| r.start < range.end || matches!(e, Event::End(_)))
+        {
+            if inner_range.start >= range.end && !matches!(inner, Event::End(_)) {
+                break;
+            }
             match &inner {
                 Event::Start(_) => depth += 1,
                 Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => break,
@@ -145,6 +161,16 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
                 continue;
             }
             match inner {
+                // pulldown-cmark 0.13.4 passes an escape at the very start of
+                // an alias through unprocessed (`\*a` stays `\*a`): the
+                // text is then the source itself, backslash included.
+                Event::Text(t)
+                    if inner_range.start == alias_start
+                        && leading_escape(&markdown[inner_range.clone()])
+                        && *t == markdown[inner_range.clone()] =>
+                {
+                    alias.push_str(&escape_text(&t[1..]));
+                }
                 Event::Text(t) | Event::InlineHtml(t) => alias.push_str(&escape_text(&t)),
                 Event::Code(c) => alias.push_str(&code_span(&c)),
                 Event::SoftBreak | Event::HardBreak => alias.push(' '),
@@ -169,6 +195,142 @@ pub fn find(markdown: &str, options: &MarkdownOptions) -> Vec<WikiLink> {
     links
 }
 
+/// Whether `source` starts with a backslash escape (`\` and an ASCII
+/// punctuation character).
+fn leading_escape(source: &str) -> bool {
+    let mut bytes = source.bytes();
+    bytes.next() == Some(b'\\') && bytes.next().is_some_and(|b| b.is_ascii_punctuation())
+}
+
+/// A link's source text as diagnostics quote it: exactly as written, except
+/// that each line break, with the indentation and `>` markers that continue
+/// a list or block quote on the next line, is shown as one space.
+///
+/// ```
+/// use mdbook_vault::wikilink::as_written;
+/// assert_eq!(as_written("[[#|x]]"), "[[#|x]]");
+/// assert_eq!(as_written("[[Two\n> Words]]"), "[[Two Words]]");
+/// ```
+pub fn as_written(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for (i, line) in source.split('\n').enumerate() {
+        if i == 0 {
+            out.push_str(line.strip_suffix('\r').unwrap_or(line));
+            continue;
+        }
+        out.push(' ');
+        let line = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+    out
+}
+
+/// Text that is written like a wiki link, `[[` … `]]` in one block, but that
+/// the parser does not read as one, so it would pass into the book as
+/// brackets: `[[Page|[text](url)]]` (a link inside an alias) or
+/// `[[Page|a\]]` (the first closing bracket escaped), `[[|]]`.
+///
+/// Returns the byte range of each, from `[[` to `]]`, in document order.
+/// Brackets in code, in parsed wiki links and escaped openers (`\[[`) are
+/// not counted. Never panics.
+///
+/// ```
+/// use mdbook_vault::{MarkdownOptions, wikilink::find_malformed};
+/// let md = "[[A|[b](u)]] [[A|fine]] `[[x|[y](z)]]`";
+/// let found = find_malformed(md, &MarkdownOptions::default());
+/// assert_eq!(found.iter().map(|r| &md[r.clone()]).collect::<Vec<_>>(), ["[[A|[b](u)]]"]);
+/// ```
+pub fn find_malformed(markdown: &str, options: &MarkdownOptions) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    // Bracket characters the current block shows as text: (offset, byte).
+    let mut brackets: Vec<(usize, u8)> = Vec::new();
+    // Wiki links end where their brackets end (see `find`).
+    let mut wiki_until = 0usize;
+    let mut code_depth = 0usize;
+    let mut last_bracket: Option<usize> = None;
+    for (event, range) in options.wiki_parser(markdown).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. })
+                if matches!(link_type, LinkType::WikiLink { .. }) =>
+            {
+                wiki_until = wiki_until.max(range.end);
+            }
+            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            // Brackets are text events of their own; the `[` of an unparsed
+            // embed comes as `![`.
+            Event::Text(t)
+                if range.start >= wiki_until
+                    && code_depth == 0
+                    && matches!(t.as_ref(), "[" | "]" | "![")
+                    && markdown.get(range.clone()) == Some(t.as_ref()) =>
+            {
+                // pulldown-cmark 0.13.4 repeats some events after a wiki
+                // link whose target holds emphasis: take each offset once.
+                let at = range.end - 1;
+                if last_bracket.is_none_or(|last| at > last) {
+                    brackets.push((at, t.as_bytes()[t.len() - 1]));
+                    last_bracket = Some(at);
+                }
+            }
+            Event::Start(tag) if !is_inline(tag) => flush(markdown, &mut brackets, &mut found),
+            Event::End(tag) if !is_inline_end(*tag) => flush(markdown, &mut brackets, &mut found),
+            _ => {}
+        }
+    }
+    flush(markdown, &mut brackets, &mut found);
+    found
+}
+
+/// Finds `[[` … `]]` pairs among one block's bracket characters.
+fn flush(markdown: &str, brackets: &mut Vec<(usize, u8)>, found: &mut Vec<Range<usize>>) {
+    let pair = |i: usize, b: u8| {
+        brackets[i].1 == b && brackets.get(i + 1) == Some(&(brackets[i].0 + 1, b))
+    };
+    let mut i = 0;
+    while i + 1 < brackets.len() {
+        let start = brackets[i].0;
+        let before = &markdown.as_bytes()[..start];
+        let backslashes = before.iter().rev().take_while(|&&b| b == b'\\').count();
+        if !pair(i, b'[') || backslashes % 2 == 1 {
+            i += 1;
+            continue;
+        }
+        let Some(close) = (i + 2..brackets.len().saturating_sub(1)).find(|&j| pair(j, b']')) else {
+            break;
+        };
+        found.push(start..brackets[close].0 + 2);
+        i = close + 2;
+    }
+    brackets.clear();
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
 /// Collapses every run of whitespace to one space and trims the ends.
 pub fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -190,35 +352,94 @@ pub fn heading_key(segment: &str, options: &MarkdownOptions) -> String {
 /// Finds the heading that the segments name: the first heading (in document
 /// order) whose text matches the last segment and whose enclosing headings
 /// include the earlier segments, outermost first. Returns its index.
+///
+/// Builds a [`HeadingIndex`] for the one lookup; to resolve many links
+/// against one page, build the index once.
 pub fn resolve_heading(
     headings: &[Heading],
     segments: &[String],
     options: &MarkdownOptions,
 ) -> Option<usize> {
-    let (last, outer) = segments.split_last()?;
-    let last = heading_key(last, options);
-    let outer: Vec<String> = outer.iter().map(|s| heading_key(s, options)).collect();
-    (0..headings.len()).find(|&i| {
-        if collapse_whitespace(&headings[i].text) != last {
-            return false;
+    HeadingIndex::new(headings).resolve(segments, options)
+}
+
+/// A page's headings indexed by their text, for resolving many links
+/// against one page in time proportional to the matches, not the page.
+#[derive(Debug, Clone, Default)]
+pub struct HeadingIndex {
+    /// Each heading's text, whitespace collapsed.
+    texts: Vec<String>,
+    /// Heading indices (ascending) by collapsed text.
+    by_text: HashMap<String, Vec<usize>>,
+    /// The nearest preceding heading of a lower level, if any.
+    parent: Vec<Option<usize>>,
+}
+
+impl HeadingIndex {
+    /// Indexes `headings` (in document order, as [`crate::ids::headings`]
+    /// returns them).
+    pub fn new(headings: &[Heading]) -> HeadingIndex {
+        let texts: Vec<String> = headings
+            .iter()
+            .map(|h| collapse_whitespace(&h.text))
+            .collect();
+        let mut by_text: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in texts.iter().enumerate() {
+            by_text.entry(t.clone()).or_default().push(i);
         }
-        // Enclosing headings, innermost first.
-        let mut chain = Vec::new();
-        let mut level = headings[i].level;
-        for h in headings[..i].iter().rev() {
-            if h.level < level {
-                chain.push(collapse_whitespace(&h.text));
-                level = h.level;
+        // Open headings, outermost first, with strictly increasing levels.
+        let mut stack: Vec<(u8, usize)> = Vec::new();
+        let mut parent = Vec::with_capacity(headings.len());
+        for (i, h) in headings.iter().enumerate() {
+            while stack.last().is_some_and(|&(level, _)| level >= h.level) {
+                stack.pop();
             }
+            parent.push(stack.last().map(|&(_, p)| p));
+            stack.push((h.level, i));
         }
-        let mut wanted = outer.iter().rev().peekable();
-        for ancestor in &chain {
-            if wanted.peek() == Some(&ancestor) {
-                wanted.next();
+        HeadingIndex {
+            texts,
+            by_text,
+            parent,
+        }
+    }
+
+    /// Each heading's text with whitespace collapsed, in document order.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// [`resolve_heading`] over the indexed headings.
+    ///
+    /// ```
+    /// use mdbook_vault::{MarkdownOptions, headings, wikilink::HeadingIndex};
+    /// let o = MarkdownOptions::default();
+    /// let page = headings("# A\n## Setup\n# B\n## Setup\n", &o);
+    /// let index = HeadingIndex::new(&page);
+    /// let path = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    /// assert_eq!(index.resolve(&path(&["Setup"]), &o), Some(1));
+    /// assert_eq!(index.resolve(&path(&["B", "Setup"]), &o), Some(3));
+    /// assert_eq!(index.resolve(&path(&["C", "Setup"]), &o), None);
+    /// ```
+    pub fn resolve(&self, segments: &[String], options: &MarkdownOptions) -> Option<usize> {
+        let (last, outer) = segments.split_last()?;
+        let last = heading_key(last, options);
+        let outer: Vec<String> = outer.iter().map(|s| heading_key(s, options)).collect();
+        let found = self.by_text.get(&last)?;
+        found.iter().copied().find(|&i| {
+            // Enclosing headings, innermost first, matched against the
+            // outer segments, innermost first.
+            let mut wanted = outer.iter().rev().peekable();
+            let mut at = self.parent[i];
+            while let Some(p) = at {
+                if wanted.peek() == Some(&&self.texts[p]) {
+                    wanted.next();
+                }
+                at = self.parent[p];
             }
-        }
-        wanted.peek().is_none()
-    })
+            wanted.peek().is_none()
+        })
+    }
 }
 
 #[cfg(test)]

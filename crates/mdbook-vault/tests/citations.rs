@@ -165,3 +165,63 @@ fn bad_file_and_reversed_range_are_errors_with_lines() {
         ]
     );
 }
+
+#[test]
+fn compiler_messages_and_other_files_are_not_citations() {
+    for md in [
+        "The compiler says `src/main.zig:3:5: error: expected type 'u8'`.",
+        "`Writer.zig:122:5`",
+        "`main.zig:12`",
+        "`src/main.zig:3-4`",
+        "`build.zig:1`",
+        "`Writer.zig:12 error: expected type`",
+        "`Writer.zig:`",
+        "`Writer.zig:a-b`",
+    ] {
+        let scan = extract_citations(md);
+        assert!(
+            scan.citations.is_empty() && scan.errors.is_empty(),
+            "{md}: {scan:?}"
+        );
+    }
+    // Through the whole pass: the chapter passes untouched.
+    let md = "# A\n\nThe compiler says `src/main.zig:3:5: error: expected type 'u8'`, \
+              at `Writer.zig:122:5`.\n";
+    let out = mdbook_vault::process(
+        &[mdbook_vault::Chapter::new("a.md", "A", md)],
+        &Default::default(),
+    );
+    assert!(out.is_ok(), "{:?}", out.diagnostics);
+    assert_eq!(out.chapters[0], md);
+}
+
+#[test]
+fn near_misses_of_std_files_and_bad_numbers_are_still_errors() {
+    let problems = |md: &str| -> Vec<_> {
+        extract_citations(md)
+            .errors
+            .into_iter()
+            .map(|e| e.problem)
+            .collect()
+    };
+    assert_eq!(
+        problems("`Witer.zig:1-2` `Server.zig:5` `writer.zig:3`"),
+        vec![
+            CitationProblem::UnknownFile {
+                file: "Witer.zig".into(),
+                suggestion: "Writer.zig"
+            },
+            CitationProblem::UnknownFile {
+                file: "Server.zig".into(),
+                suggestion: "http/Server.zig"
+            },
+            CitationProblem::UnknownFile {
+                file: "writer.zig".into(),
+                suggestion: "Writer.zig"
+            },
+        ]
+    );
+    for md in ["`Writer.zig:0`", "`Writer.zig:1-`", "`Writer.zig:1--2`"] {
+        assert_eq!(problems(md), vec![CitationProblem::MalformedRange], "{md}");
+    }
+}

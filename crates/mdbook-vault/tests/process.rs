@@ -407,8 +407,12 @@ fn citations_become_links_and_bad_ones_are_reported() {
 }
 
 #[test]
-fn links_that_name_nothing_are_errors() {
-    let chapters = vec![Chapter::new("a.md", "A", "# A\n\n[[#]] [[ | x]]\n")];
+fn links_that_name_nothing_are_errors_quoted_as_written() {
+    let chapters = vec![Chapter::new(
+        "a.md",
+        "A",
+        "# A\n\n[[#]] [[|]] [[#|x]] [[ | x]]\n",
+    )];
     let out = run(&chapters);
     let got: Vec<_> = out
         .diagnostics
@@ -418,9 +422,141 @@ fn links_that_name_nothing_are_errors() {
     assert_eq!(
         got,
         vec![
-            ("[[]]", Problem::MissingPage),
-            ("[[]]", Problem::MissingPage)
+            ("[[#]]", Problem::MissingPage),
+            ("[[|]]", Problem::MalformedWikiLink),
+            ("[[#|x]]", Problem::MissingPage),
+            ("[[ | x]]", Problem::MissingPage),
         ]
     );
     assert_eq!(out.chapters[0], chapters[0].content);
+}
+
+/// The text of each link of `markdown` as mdBook renders it.
+fn rendered_link_texts(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut texts = Vec::new();
+    let mut open: Option<String> = None;
+    for event in mdbook_vault::MarkdownOptions::default().parser(markdown) {
+        match event {
+            Event::Start(Tag::Link { .. }) => open = Some(String::new()),
+            Event::End(TagEnd::Link) => texts.extend(open.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(o) = open.as_mut() {
+                    o.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    texts
+}
+
+#[test]
+fn an_alias_may_start_with_a_backslash_escape() {
+    for (alias, shown) in [
+        ("\\*a", "*a"),
+        ("\\\\", "\\"),
+        ("\\[x\\]", "[x]"),
+        ("\\#1 \\*b", "#1 *b"),
+        ("x \\*a", "x *a"),
+    ] {
+        let chapters = vec![Chapter::new("a.md", "A", format!("[[A|{alias}]]\n"))];
+        let out = ok(&chapters);
+        assert_eq!(
+            rendered_link_texts(&out[0]),
+            vec![shown],
+            "{alias}: {}",
+            out[0]
+        );
+    }
+    let out = ok(&[Chapter::new("t.md", "T", "[[T|\\*a]]\n")]);
+    assert_eq!(out[0], "[\\*a](t.md)\n");
+}
+
+#[test]
+fn suggestions_are_only_for_similar_names() {
+    let chapters = vec![Chapter::new(
+        "home.md",
+        "Home",
+        "# Home\n\n```\n## Setup\n```\n\n\
+         [[Two Lines]] [[#Setup]] [[#Setpu]] [[Hmoe]] [[#Hoem]] [[Home#Hom]]\n",
+    )];
+    let out = run(&chapters);
+    let got: Vec<_> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.target.as_str(), d.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("[[Two Lines]]", None),
+            ("[[#Setup]]", None),
+            ("[[#Setpu]]", None),
+            ("[[Hmoe]]", Some("[[Home]]")),
+            ("[[#Hoem]]", Some("[[#Home]]")),
+            ("[[Home#Hom]]", Some("[[Home#Home]]")),
+        ]
+    );
+}
+
+#[test]
+fn links_the_parser_cannot_form_are_reported_not_skipped() {
+    let links = "# Links\n\nSee [[Target Page|[inner](http://y)]].\n\n\
+                 And [[Target Page|a\\]] too.\n\n\
+                 Kept: `[[Target Page|a\\]]`, \\[[not a link]] and [[Target Page|fine]].\n";
+    let chapters = vec![
+        Chapter::new("links.md", "Links", links),
+        Chapter::new("target.md", "Target Page", "# Target Page\n"),
+    ];
+    let out = run(&chapters);
+    let got: Vec<_> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.line, d.target.as_str(), d.problem.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                3,
+                "[[Target Page|[inner](http://y)]]",
+                Problem::MalformedWikiLink
+            ),
+            (5, "[[Target Page|a\\]]", Problem::MalformedWikiLink),
+        ]
+    );
+    assert_eq!(
+        out.diagnostics[1].to_string(),
+        "book/links.md:5: malformed wiki link: not read as a link (an alias cannot hold a link, \
+         and `\\]` escapes a closing bracket): [[Target Page|a\\]]"
+    );
+}
+
+#[test]
+fn an_empty_alias_does_not_hide_what_follows() {
+    let chapters = vec![Chapter::new(
+        "a.md",
+        "A",
+        "# A\n\n- [[A|]] *em* ![[pic.png]] [[Nowhere]] `Writer.zig:1`\n",
+    )];
+    let out = run(&chapters);
+    let got: Vec<_> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.target.as_str(), d.problem.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("![[pic.png]]", Problem::UnsupportedEmbed),
+            ("[[Nowhere]]", Problem::MissingPage),
+        ]
+    );
+    assert!(
+        out.chapters[0]
+            .starts_with("# A\n\n- [A](a.md) *em* ![[pic.png]] [[Nowhere]] [`Writer.zig:1`]("),
+        "{}",
+        out.chapters[0]
+    );
 }

@@ -7,6 +7,7 @@ mod bench;
 mod book;
 mod checks;
 mod cmd;
+mod lab;
 mod site;
 mod tools;
 mod workspace;
@@ -20,7 +21,8 @@ usage: cargo xtask <command>
 
 commands:
   setup        install the pinned mdbook and mdbook-mermaid if missing or of
-               another version, and generate mermaid's JavaScript files
+               another version, generate mermaid's JavaScript files, and
+               build the buffer lab's WebAssembly engines into book/lab/
   serve        setup, then serve the book at http://127.0.0.1:3000
   build        setup, then build the book into target/book
   mdbook-test  setup, then run `mdbook test` against a clean build of the

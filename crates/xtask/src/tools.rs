@@ -31,14 +31,16 @@ const TOOLS: &[Tool] = &[
 const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
 
 /// Installs what is missing (mdbook, mdbook-mermaid, Zig), generates
-/// mermaid's files and builds the book's own preprocessors.
+/// mermaid's files, builds the book's own preprocessors and the lab's
+/// WebAssembly engines.
 pub fn setup() -> Result {
     for tool in TOOLS {
         ensure_installed(tool)?;
     }
     generate_mermaid_files()?;
     install_zig()?;
-    build_preprocessors()
+    build_preprocessors()?;
+    crate::lab::build()
 }
 
 /// Fetches the pinned Zig 0.15.1 (PyPI's `ziglang` wheel, sha256-checked)

@@ -188,7 +188,8 @@ impl<'a> Buffer<'a> {
 
     /// Grows owned storage to at least `total` bytes of capacity with the
     /// growth policy of Zig's `ArrayList` (`array_list.zig:1410-1417`): the
-    /// capacity repeatedly becomes `c + c/2 + 128` until it is large enough.
+    /// capacity repeatedly becomes `c + c/2 + L` until it is large enough,
+    /// where `L` is the target's [`CACHE_LINE`] (128 on x86_64).
     /// Buffered bytes are kept.
     ///
     /// # Errors
@@ -273,10 +274,37 @@ pub(crate) fn fill_repeating(dst: &mut [u8], pattern: &[u8]) {
     }
 }
 
-/// Zig's `ArrayList` growth: from `current`, add `current/2 + 128` until the
-/// result reaches `minimum` (saturating).
+/// Zig's `std.atomic.cache_line` for the target being compiled for
+/// (`cacheLineForCpu`, `atomic.zig:404-452`): 128 bytes on x86_64, aarch64
+/// and powerpc64, 32 on arm, mips and sparc, 256 on s390x, 64 elsewhere
+/// (wasm32, x86, riscv64 among them).
+pub const CACHE_LINE: usize = if cfg!(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "powerpc64"
+)) {
+    128
+} else if cfg!(any(
+    target_arch = "arm",
+    target_arch = "mips",
+    target_arch = "mips64",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+)) {
+    32
+} else if cfg!(target_arch = "s390x") {
+    256
+} else {
+    64
+};
+
+/// Zig's `ArrayList(u8)` growth (`array_list.zig:1406-1417`): from
+/// `current`, add `current/2 + init_capacity` until the result reaches
+/// `minimum` (saturating), where `init_capacity` is the target's
+/// [`CACHE_LINE`] (a byte list's `cache_line / @sizeOf(u8)`). On x86_64 that
+/// is `current/2 + 128`.
 pub(crate) fn grow_capacity(current: usize, minimum: usize) -> usize {
-    const INIT_CAPACITY: usize = 128;
+    const INIT_CAPACITY: usize = CACHE_LINE;
     let mut new = current;
     loop {
         new = new.saturating_add(new / 2 + INIT_CAPACITY);

@@ -82,7 +82,7 @@ pub mod tar;
 pub mod vectored;
 mod writer;
 
-pub use buffer::Buffer;
+pub use buffer::{Buffer, CACHE_LINE};
 pub use error::WriteFailed;
 pub use limit::Limit;
 pub use reader::{

@@ -4,7 +4,8 @@
 //! - every code block follows the fence policy ([`fences`]);
 //! - every Rust snippet, as its copy button copies it, compiles in a fresh
 //!   crate, runs, and prints exactly its ```` ```text ```` block
-//!   ([`copy_check`]).
+//!   ([`copy_check`]); so do the buffer lab's Rust programs
+//!   ([`lab_programs`]).
 //!
 //! The same checks run against the broken books in `tests/fixtures/`, to show
 //! that each kind of mistake fails with its file and line.
@@ -14,6 +15,7 @@
 
 mod copy_check;
 mod fences;
+mod lab_programs;
 mod markdown;
 mod problem;
 mod snippets;
@@ -118,6 +120,20 @@ fn book_code_blocks_follow_the_fence_policy() {
 fn book_snippets_as_copied_compile_run_and_print_their_output() {
     let (chapters, _) = load_chapters(&repo_root().join("book"));
     assert_no_problems(&copy_problems(&chapters, "book"));
+}
+
+#[test]
+fn lab_programs_as_copied_compile_run_and_print_their_trace() {
+    let snippets = lab_programs::snippets(&repo_root());
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("snippets");
+    let krate = SnippetCrate {
+        dir: work.join("lab"),
+        target_dir: work.join("target"),
+        dependencies: snippet_dependencies(),
+        lockfile: Some(repo_root().join("Cargo.lock")),
+    };
+    println!("{} lab programs", snippets.len());
+    assert_no_problems(&krate.check(&snippets));
 }
 
 /// Runs every check on `tests/fixtures/<name>` and compares the report with

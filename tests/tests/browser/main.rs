@@ -18,6 +18,8 @@
 //! - [`weight`]: mermaid loads only on pages with a diagram; the transfer
 //!   size of every page is written to `page-weights.md`.
 //! - [`hosting`]: the 404 page at any depth, edit links, the print page.
+//! - [`lab`]: the buffer lab's two WebAssembly engines show the traces of
+//!   the native runs, for its presets and seeded random scripts.
 //!
 //! Artifacts (screenshots, `page-weights.md`, `print.pdf`) go to
 //! `target/browser-screenshots/`. A failing test lists every problem it
@@ -26,6 +28,7 @@
 mod browser;
 mod copy;
 mod hosting;
+mod lab;
 mod links;
 mod network;
 mod pages;
@@ -130,6 +133,11 @@ fn copy_buttons_copy_the_visible_code() {
 #[test]
 fn mermaid_loads_only_on_pages_with_diagrams() {
     run("weight", weight::check);
+}
+
+#[test]
+fn the_buffer_lab_shows_the_native_traces_of_both_engines() {
+    run("lab", lab::check);
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //!   hold the symbol it is about ([`citations`]);
 //! - every ```` ```zig ```` block is a program that builds in Debug, runs,
 //!   and prints its ```` ```text ```` block; every declared Rust port of a
-//!   Zig program prints the same ([`snippets`]).
+//!   Zig program prints the same ([`snippets`]);
+//! - the buffer lab's Zig programs print the harness's trace ([`lab`]).
 
 // Shared with the `book` test: the same chapter list, code blocks and
 // problem format. Not every helper of those files is used here.
@@ -19,6 +20,7 @@ mod problem;
 mod summary;
 
 mod citations;
+mod lab;
 mod snippets;
 
 use std::fs;
@@ -106,5 +108,13 @@ fn zig_snippets_build_run_and_print_their_text_block() {
     );
     problems.extend(snippets::check_mirrors(&mirrors));
     snippets::remove_stale(&dir, &keep);
+    fail_on(problems);
+}
+
+#[test]
+fn lab_zig_programs_print_the_harness_trace() {
+    let (problems, ran) = lab::check(&zig());
+    println!("{ran} lab Zig programs built and run");
+    assert!(ran >= 6, "only {ran} lab programs ran");
     fail_on(problems);
 }

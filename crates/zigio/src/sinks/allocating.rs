@@ -9,7 +9,9 @@ use crate::{Buffer, Sink, WriteFailed, Writer};
 ///
 /// Growth policy (Zig's `ArrayList`, `array_list.zig:1410-1417`): when a
 /// drain needs room for `n` more bytes, the capacity `c` becomes
-/// `c + c/2 + 128`, repeatedly, until `n` fit. Each data piece asks for its
+/// `c + c/2 + L`, repeatedly, until `n` fit, where `L` is Zig's
+/// `std.atomic.cache_line` for the target ([`CACHE_LINE`](crate::CACHE_LINE):
+/// 128 on x86_64, 64 on wasm32). Each data piece asks for its
 /// own length plus the whole splat plus one, as Zig's drain does
 /// (`Writer.zig:2623-2644`), so growth is a little eager. Flush does
 /// nothing; rebase grows and never drops a byte. Allocation failure is
@@ -19,7 +21,7 @@ pub struct Allocating;
 
 impl Writer<'static, Allocating> {
     /// An empty growing writer (capacity 0: the first write drains, which
-    /// grows the buffer to 128 bytes or more).
+    /// grows the buffer to [`CACHE_LINE`](crate::CACHE_LINE) bytes or more).
     pub fn allocating() -> Self {
         Writer::new(Buffer::owned(Vec::new()), Allocating)
     }
