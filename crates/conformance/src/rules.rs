@@ -7,7 +7,9 @@
 //!   `@min(header.len, remaining)` from the limit instead of the element's
 //!   own length, and hands drain the untruncated element (`Writer.zig:273-274`).
 //!   The limit is then not enforced, and the pattern's splat is computed
-//!   from a wrong remainder.
+//!   from a wrong remainder. When the remaining limit is shorter than one
+//!   copy of the pattern, Zig offers the pattern zero times and the drain
+//!   can make no progress; zigio offers that prefix of it once.
 //! - [`Rule::SplatHeaderDivByZero`]: with an empty pattern and `splat != 1`
 //!   Zig computes `remaining / pattern.len` (`Writer.zig:288`) and panics.
 //! - [`Rule::FixedDrainFits`]: the finish calls drain even when the limited
@@ -82,7 +84,8 @@ impl Rule {
             Rule::SplatHeaderLimit => {
                 "Zig 0.15.1 subtracts the header's length instead of each data element's and \
                  passes the element untruncated (Writer.zig:273-274), so the limit is not \
-                 enforced; zigio cuts every piece to the limit"
+                 enforced, and offers the pattern zero times when the limit is shorter than \
+                 one copy; zigio cuts every piece to the limit and offers that prefix once"
             }
             Rule::SplatHeaderDivByZero => {
                 "Zig 0.15.1 divides the remaining limit by the pattern length (Writer.zig:288), \
@@ -245,7 +248,8 @@ fn zig_request(header: &[u8], data: &[&[u8]], splat: usize, limit: usize) -> Opt
 }
 
 /// zigio's request: every piece cut to the limit, an empty pattern adds
-/// nothing (`crates/zigio/src/writer/splat.rs`, `splat_header_finish`).
+/// nothing, and a limit shorter than one copy of the pattern offers that
+/// prefix once (`crates/zigio/src/writer/splat.rs`, `splat_header_finish`).
 fn zigio_request(header: &[u8], data: &[&[u8]], splat: usize, limit: usize) -> Request {
     let mut remaining = limit;
     let mut vecs = Vec::new();
@@ -270,8 +274,14 @@ fn zigio_request(header: &[u8], data: &[&[u8]], splat: usize, limit: usize) -> R
         vecs.push(pattern.len().min(remaining));
         return (vecs, 1);
     }
+    let whole = (remaining / pattern.len()).min(splat);
+    if whole == 0 && splat > 0 {
+        // Less than one copy allowed: that prefix, once.
+        vecs.push(remaining.min(pattern.len()));
+        return (vecs, 1);
+    }
     vecs.push(pattern.len());
-    (vecs, (remaining / pattern.len()).min(splat))
+    (vecs, whole)
 }
 
 #[cfg(test)]
@@ -310,12 +320,20 @@ mod tests {
         // A full 1-byte fixed writer; the limit leaves room for no copy of
         // the 2-byte pattern, so Zig drains `["xy"]` with splat 0, which
         // fits, and fixedDrain reaches `unreachable` (found by this suite).
+        // zigio offers `"x"` once there: the requests already differ.
         let o = op("", &["xy"], 3, Some(1));
         assert_eq!(
             zig_0_15_1_bug(&o, SinkKind::Fixed, 1, 1),
+            Some(Rule::SplatHeaderLimit)
+        );
+        // The limit cuts a 3-byte header to 2 bytes, a request both make
+        // and that fits in an empty 4-byte fixed writer.
+        let o = op("abc", &["xy"], 1, Some(2));
+        assert_eq!(
+            zig_0_15_1_bug(&o, SinkKind::Fixed, 0, 4),
             Some(Rule::FixedDrainFits)
         );
-        assert_eq!(zig_0_15_1_bug(&o, SCRIPTED, 1, 1), None);
+        assert_eq!(zig_0_15_1_bug(&o, SCRIPTED, 0, 4), None);
         // A request that does not fit fails the same way in both.
         let o = op("", &["abcdef", "xy"], 2, None);
         assert_eq!(zig_0_15_1_bug(&o, SinkKind::Fixed, 0, 4), None);

@@ -58,6 +58,14 @@
 //!   len` larger than the buffer) are panics with a message, never undefined
 //!   behaviour. The crate has no `unsafe` code.
 //! - `default_rebase` puts hidden bytes back even when drain fails.
+//! - A drain that fails takes none of its data ([`Sink::drain`]), and
+//!   `Hashed` relies on it: a caller may retry after a transient failure
+//!   without sending a byte twice (Zig's `Hashed` then sends its buffered
+//!   bytes twice).
+//! - A write limited to less than one copy of a pattern offers that
+//!   prefix, so a drain always makes progress (Zig offers the pattern zero
+//!   times, and a chunked body's `splatBytesAll` never returns).
+//! - [`Discarding`] counts saturate at `u64::MAX`.
 
 #![forbid(unsafe_code)]
 

@@ -32,6 +32,14 @@ pub trait Sink {
     /// - Partial drains are normal, and `Ok(0)` does not mean end of stream:
     ///   callers such as `write_all` loop. End of stream and every other
     ///   failure is `Err(WriteFailed)`.
+    /// - On `Err`, no byte of `data` was taken, so a caller may retry the
+    ///   same data after a transient failure (`EAGAIN`) without sending
+    ///   anything twice; buffered bytes that did go out before the failure
+    ///   are removed from `buf`. The exceptions are sinks whose failure is
+    ///   final and which cannot be retried with any effect: a full fixed
+    ///   writer keeps the prefix that fit (as in Zig), an allocating writer
+    ///   whose allocation failed keeps the pieces it had stored, and an HTTP
+    ///   body writer's first error is sticky.
     fn drain(
         &mut self,
         buf: &mut Buffer<'_>,

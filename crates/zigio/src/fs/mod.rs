@@ -57,6 +57,15 @@
 //! - `send_file_header` reports the header bytes it took even when the file
 //!   part fails (Zig returns the error and the caller sends the header
 //!   twice).
+//! - A file's size from `fstat` ends, skips or bounds a transfer only when
+//!   it is known to be the end ([`FileSource::reliable_size`]): `/proc`
+//!   files report 0 bytes and `/sys` files 4096 whatever they hold, and Zig
+//!   copies nothing from the first and announces too much of the second.
+//! - A positional reader that finds a pipe through its size keeps the
+//!   position it was moved to (Zig switches to streaming without skipping).
+//! - A file writer over an append-mode descriptor is streaming, and
+//!   [`finish`](crate::Writer::finish) does not truncate it (Zig's `end`
+//!   cuts the file to the bytes just written).
 //! - The reader's `discard` ends with `EndOfStream` at the end of the file
 //!   (Zig's positional discard returns 0 forever); `seek_by` counts from the
 //!   position of the next byte the reader returns, not from the true

@@ -106,12 +106,16 @@ fn try_sendfile(
         };
         let count = if positional {
             match file.size() {
-                Ok(size) => limit
-                    .min_int64(size.saturating_sub(file.pos()))
-                    .min(MAX_COUNT),
                 // `size` found a pipe or socket and made the reader streaming.
                 Err(_) if file.mode() != Mode::Positional => continue,
-                Err(_) => clamp_len(limit),
+                // Only an end known for certain bounds the count: a `/proc`
+                // file reports size 0 and has content.
+                _ => match file.known_size() {
+                    Some(size) => limit
+                        .min_int64(size.saturating_sub(file.pos()))
+                        .min(MAX_COUNT),
+                    None => clamp_len(limit),
+                },
             }
         } else {
             clamp_len(limit)
@@ -127,6 +131,10 @@ fn try_sendfile(
             count,
         );
         match result {
+            // A positional file whose end is not known for certain (a
+            // pseudo-file) may send nothing and still hold bytes: let the
+            // caller read to find out.
+            Ok(0) if positional && file.known_size().is_none() => return Ok(None),
             Ok(0) => {
                 file.record_end();
                 return Err(SendFileError::EndOfStream);
@@ -171,9 +179,16 @@ fn try_copy_file_range(
         );
         match result {
             Ok(0) => {
-                if file.known_size().is_some_and(|size| file.pos() < size) {
-                    // Files whose size says there is more but that copy
-                    // nothing (some pseudo-files): let the caller read.
+                // Pseudo-files copy nothing whatever they hold, and their
+                // size says nothing: unless a positional source's end is
+                // known for certain, let the caller read to find out. (A
+                // streaming source never asks `fstat`; it ends here.)
+                let end = if in_positional {
+                    file.reliable_size()
+                } else {
+                    file.known_size()
+                };
+                if (in_positional && end.is_none()) || end.is_some_and(|size| file.pos() < size) {
                     return Ok(None);
                 }
                 file.record_end();

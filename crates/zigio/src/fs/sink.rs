@@ -48,9 +48,24 @@ pub struct FileSink<'f> {
 
 impl<'f> FileSink<'f> {
     /// A sink in the given mode, at position 0.
+    ///
+    /// A descriptor opened in append mode (`O_APPEND`, found with
+    /// `fcntl(F_GETFL)`) gets a streaming sink even when `mode` is
+    /// positional: the kernel puts every write at the end of the file
+    /// whatever offset `pwritev` names, so a position counted from 0 would
+    /// say nothing about where the bytes are, and
+    /// [`finish`](Writer::finish) would cut the file at it. (Zig 0.15.1's
+    /// `File.writer` stays positional, and its `end` truncates an
+    /// append-mode file to the number of bytes just written.)
     pub fn new(handle: impl Into<Handle<'f>>, mode: Mode) -> Self {
+        let handle = handle.into();
+        let mode = if mode.is_positional() && is_append(&handle) {
+            mode.to_streaming()
+        } else {
+            mode
+        };
         FileSink {
-            handle: handle.into(),
+            handle,
             err: None,
             mode,
             pos: 0,
@@ -71,7 +86,9 @@ impl<'f> FileSink<'f> {
     }
 
     /// Chooses how bytes are written from now on (a `_reading` mode avoids
-    /// `sendfile` and `copy_file_range`).
+    /// `sendfile` and `copy_file_range`). On an append-mode descriptor a
+    /// positional mode still writes at the end (the kernel ignores the
+    /// offset), and [`finish`](Writer::finish) never truncates.
     pub fn set_mode(&mut self, mode: Mode) {
         self.mode = mode;
     }
@@ -156,6 +173,12 @@ impl<'f> FileSink<'f> {
         self.err = Some(e);
         WriteFailed
     }
+}
+
+/// Whether `fd` was opened in append mode (`O_APPEND`). A descriptor whose
+/// flags cannot be read is taken as not appending.
+fn is_append(fd: &Handle<'_>) -> bool {
+    rustix::fs::fcntl_getfl(fd).is_ok_and(|flags| flags.contains(rustix::fs::OFlags::APPEND))
 }
 
 impl FileSink<'_> {
@@ -375,14 +398,31 @@ impl<'a, 'f> Writer<'a, FileSink<'f>> {
     /// [`Writer::end`] is Zig's `end` field, the buffered count): what was there
     /// beyond the written bytes is removed. A descriptor that cannot be
     /// resized (`EINVAL`: `/dev/null`, a pipe) is left as it is; streaming
-    /// writers only flush.
+    /// writers only flush, and so does a writer whose descriptor is in
+    /// append mode, whatever its mode (its bytes went to the end of the
+    /// file: Zig 0.15.1 truncates such a file to the bytes just written).
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use zigio::Writer;
+    ///
+    /// let mut tmp = tempfile::NamedTempFile::new()?;
+    /// tmp.write_all(b"ORIGINAL-")?;
+    /// let file = std::fs::OpenOptions::new().append(true).open(tmp.path())?;
+    /// let mut storage = [0u8; 16];
+    /// let mut w = Writer::file(&file, &mut storage[..]);
+    /// w.write_all(b"new")?;
+    /// w.finish()?;
+    /// assert_eq!(std::fs::read(tmp.path())?, b"ORIGINAL-new");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`EndError::WriteFailed`] if the flush failed (the cause is in
     /// `sink.err`), [`EndError::SetLen`] if `ftruncate` failed.
     pub fn finish(&mut self) -> Result<(), EndError> {
         self.flush()?;
-        if self.sink.mode.is_positional() {
+        if self.sink.mode.is_positional() && !is_append(&self.sink.handle) {
             match rustix::fs::ftruncate(&self.sink.handle, self.sink.pos) {
                 Ok(()) | Err(Errno::INVAL) => {}
                 Err(e) => return Err(EndError::SetLen(e.into())),

@@ -29,7 +29,12 @@ pub struct FileSource<'f> {
     pub err: Option<io::Error>,
     mode: Mode,
     pos: u64,
+    /// The end of the file, when known for certain: given, recorded at end
+    /// of stream, or from `fstat` for a file with storage.
     size: Option<u64>,
+    /// What `fstat` said, when it is not known to be the end (`/proc` and
+    /// `/sys` files, fully sparse files).
+    stat_size: Option<u64>,
     size_err: Option<SizeError>,
     seek_err: Option<SeekError>,
 }
@@ -49,6 +54,7 @@ impl<'f> FileSource<'f> {
             mode: Mode::Positional,
             pos: 0,
             size: None,
+            stat_size: None,
             size_err: None,
             seek_err: None,
         }
@@ -97,21 +103,31 @@ impl<'f> FileSource<'f> {
         self.pos
     }
 
-    /// The size, if already known (given, from `fstat`, or recorded at end
-    /// of stream).
+    /// The end of the file, if already known for certain (given, recorded
+    /// at end of stream, or from an `fstat` that [`reliable_size`]
+    /// trusts).
+    ///
+    /// [`reliable_size`]: Self::reliable_size
     pub fn known_size(&self) -> Option<u64> {
         self.size
     }
 
-    /// The size of the file, from `fstat` the first time (Zig's `getSize`,
-    /// `fs/File.zig:1210-1240`). A descriptor that is not a regular file
-    /// switches the source to streaming and reports
+    /// The size of the file as the file system reports it, from `fstat` the
+    /// first time (Zig's `getSize`, `fs/File.zig:1210-1240`), or the end
+    /// recorded at end of stream. A descriptor that is not a regular file
+    /// switches the source to streaming, skipping the bytes a positional
+    /// reader had moved past (as a failed `pread` does), and reports
     /// [`SizeError::NotAFile`]. Errors are kept and returned again.
+    ///
+    /// The size may not be where the file ends: `/proc` files report 0 and
+    /// `/sys` files 4096 whatever they hold, and a file may grow or shrink.
+    /// Code that would stop, skip or announce a length because of it uses
+    /// [`reliable_size`](Self::reliable_size).
     ///
     /// # Errors
     /// `NotAFile`, or the OS error of `fstat`.
     pub fn size(&mut self) -> Result<u64, SizeError> {
-        if let Some(size) = self.size {
+        if let Some(size) = self.size.or(self.stat_size) {
             return Ok(size);
         }
         if let Some(e) = self.size_err {
@@ -123,18 +139,58 @@ impl<'f> FileSource<'f> {
                     == rustix::fs::FileType::RegularFile =>
             {
                 let size = st.st_size as u64;
-                self.size = Some(size);
+                if (size > 0 && st.st_blocks > 0) || (size == 0 && self.is_empty_file()) {
+                    self.size = Some(size);
+                } else {
+                    self.stat_size = Some(size);
+                }
                 Ok(size)
             }
             Ok(_) => {
-                self.mode = self.mode.to_streaming();
                 self.size_err = Some(SizeError::NotAFile);
+                if self.mode.is_positional() {
+                    // Zig switches without skipping, so bytes moved past
+                    // with `seek_to` are read after all. A failed skip puts
+                    // the source in `Failure` mode: reads then fail.
+                    let _ = self.fall_back_to_streaming();
+                }
                 Err(SizeError::NotAFile)
             }
             Err(e) => {
                 let e = SizeError::Os(e.raw_os_error());
                 self.size_err = Some(e);
                 Err(e)
+            }
+        }
+    }
+
+    /// The end of the file if it is known for certain: calls
+    /// [`size`](Self::size), then trusts the result only if it was given
+    /// ([`with_size`](Self::with_size)), recorded at end of stream, or
+    /// reported by `fstat` for a non-empty file with storage allocated
+    /// (`st_blocks > 0`) or for a file of size 0 in which a one-byte
+    /// `pread` at offset 0 finds nothing.
+    ///
+    /// `/proc` and `/sys` files have no storage and report 0 or 4096 bytes
+    /// whatever they hold; a fully sparse file is treated the same way,
+    /// which costs one read to find its end, never a wrong answer. Code that stops at end of file, skips by seeking, or
+    /// announces a length ahead of the bytes uses this; `None` means
+    /// "read to find out".
+    pub fn reliable_size(&mut self) -> Option<u64> {
+        let _ = self.size();
+        self.size
+    }
+
+    /// Whether a regular file whose size is 0 really holds nothing: one
+    /// `pread` of one byte at offset 0, which moves no offset. (`/proc`
+    /// files report 0 and hold bytes.)
+    fn is_empty_file(&self) -> bool {
+        let mut probe = [0u8; 1];
+        loop {
+            match rustix::io::pread(&self.handle, &mut probe, 0) {
+                Ok(n) => return n == 0,
+                Err(Errno::INTR) => continue,
+                Err(_) => return false,
             }
         }
     }
@@ -317,6 +373,24 @@ impl<'f> FileSource<'f> {
         Ok(())
     }
 
+    /// One read in the current mode, of at most `limit` bytes, dropped:
+    /// into the reader's (empty) buffer if it is larger than a stack block.
+    fn read_and_drop(
+        &mut self,
+        buf: &mut ReadBuffer<'_>,
+        limit: Limit,
+    ) -> Result<usize, ReadError> {
+        buf.clear();
+        let room = buf.unused_capacity_slice();
+        let mut trash = [0u8; TRASH_LEN];
+        let dest = if room.len() > TRASH_LEN {
+            room
+        } else {
+            &mut trash[..]
+        };
+        self.read(limit.slice(dest))
+    }
+
     /// One plain `read` at the descriptor's offset (Zig's `readStreaming`).
     fn read_streaming_into(&mut self, dest: &mut [u8]) -> Result<usize, ReadError> {
         loop {
@@ -403,9 +477,14 @@ impl Source for FileSource<'_> {
         }
         match self.mode {
             Mode::Positional | Mode::PositionalReading => {
-                let Ok(size) = self.size() else {
+                if self.size().is_err() {
+                    // Not a file: `size` made the source streaming.
                     self.mode = self.mode.to_streaming();
                     return Ok(0);
+                }
+                let Some(size) = self.size else {
+                    // A size that may not be the end: read to find out.
+                    return self.read_and_drop(buf, limit);
                 };
                 let delta = limit.min_int64(size.saturating_sub(self.pos));
                 if delta == 0 {
@@ -416,21 +495,13 @@ impl Source for FileSource<'_> {
             }
             Mode::Streaming | Mode::StreamingReading => {
                 if self.size_err.is_some() || self.seek_err.is_some() {
-                    // Read and drop, into the reader's (empty) buffer if it
-                    // has one.
-                    buf.clear();
-                    let room = buf.unused_capacity_slice();
-                    let mut trash = [0u8; TRASH_LEN];
-                    let dest = if room.len() > TRASH_LEN {
-                        room
-                    } else {
-                        &mut trash[..]
-                    };
-                    let dest = limit.slice(dest);
-                    return self.read_streaming_into(dest);
+                    return self.read_and_drop(buf, limit);
                 }
-                let Ok(size) = self.size() else {
+                if self.size().is_err() {
                     return Ok(0);
+                }
+                let Some(size) = self.size else {
+                    return self.read_and_drop(buf, limit);
                 };
                 let n = limit
                     .min_int64(size.saturating_sub(self.pos))

@@ -161,9 +161,11 @@ impl Sink for BodySink<'_, '_> {
     /// forwarded with the protocol output's `send_file_header` (so a
     /// connection writer over a socket can use `sendfile`), counted against
     /// a content length, inside a chunk sized ahead from the file's size,
-    /// or skipped when eliding. `Unimplemented` when the framing needs the
-    /// file's size and `fstat` cannot tell it: the caller's read loop then
-    /// goes through `drain`.
+    /// or skipped when eliding. `Unimplemented` (nothing sent) when the
+    /// framing needs the file's size and the file's end is not known for
+    /// certain (a pipe, a `/proc` or `/sys` file): the caller's read loop
+    /// then goes through `drain`. After the end, every framing fails with
+    /// [`BodyError::Ended`], eliding or not.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
         &mut self,
@@ -228,7 +230,17 @@ impl Sink for BodySink<'_, '_> {
 ///   buffer size, even none (Zig reserves 10 bytes with `writableArray`).
 /// - Trailers are validated before anything is written.
 /// - Ending marks the body ended whatever its framing (Zig leaves `.none`
-///   open), so a write after the end is an error, not extra bytes.
+///   open), so a write or `send_file` after the end is an error, not extra
+///   bytes, eliding or not.
+/// - A chunk is finished by the call that opened it, even when the output
+///   takes a few bytes at a time: a single-shot write taken in part never
+///   leaves a chunk owing bytes, so the body can always end.
+/// - A chunk's size comes from bytes in hand or from a file's end known
+///   for certain, never from a size that `/proc` or `/sys` made up; a
+///   content-length body never asks its output for more file bytes than the
+///   length has left, even if the file grew.
+/// - Trailer values follow RFC 9110's field-value rule: no control
+///   characters but tab, no leading or trailing space.
 /// - `send_file` of a content-length body checks the length before sending
 ///   (from the file's size), and forwards to the protocol output's own
 ///   `send_file_header`, so a socket `zigio::fs::FileWriter`

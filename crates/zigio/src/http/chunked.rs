@@ -49,6 +49,13 @@ pub(super) fn chunk_header(len: u64) -> [u8; CHUNK_HEADER_LEN] {
 ///   still needs. Our `write_splat_header_limit` enforces that limit for
 ///   every piece, so unlike Zig 0.15.1 a chunk can never overrun its header
 ///   (catalog section 5, caveat).
+/// - A chunk this drain opened is finished by this drain: it forwards
+///   again (from where the output stopped) until the chunk has every byte
+///   it announced. The announced bytes include the caller's `data`, which
+///   a drain may take only in part (a single-shot `write` returns the
+///   count); a chunk left open on them would owe bytes that the caller
+///   never sends again, and the body could not end. (Zig 0.15.1 returns
+///   after one forward, with the chunk open.)
 ///
 /// One deliberate difference: Zig opens a chunk even when nothing is
 /// pending, and a zero-length chunk is the *last* chunk, which would end the
@@ -77,16 +84,72 @@ pub(super) fn drain(
                 out.write_all(b"\r\n").map_err(|_| BodyError::Downstream)?;
                 *chunk_len = 0;
             }
-            open => {
-                let owed = usize::try_from(open - 2).expect("chunk lengths are clamped to usize");
-                let n = out
-                    .write_splat_header_limit(buf.buffered(), data, splat, Limit::limited(owed))
+            _ => {
+                let mut taken = 0;
+                while *chunk_len > 2 {
+                    let owed = usize::try_from(*chunk_len - 2)
+                        .expect("chunk lengths are clamped to usize");
+                    let n = if taken == 0 {
+                        out.write_splat_header_limit(
+                            buf.buffered(),
+                            data,
+                            splat,
+                            Limit::limited(owed),
+                        )
+                    } else {
+                        if count_splat(data, splat) == taken && buf.end() == 0 {
+                            // Only an open chunk that an earlier call
+                            // announced is left: later bytes finish it.
+                            break;
+                        }
+                        let (rest, splat) = data_after(data, splat, taken);
+                        out.write_splat_header_limit(
+                            buf.buffered(),
+                            &rest,
+                            splat,
+                            Limit::limited(owed),
+                        )
+                    }
                     .map_err(|_| BodyError::Downstream)?;
-                *chunk_len -= n as u64;
-                return Ok(buf.consume(n));
+                    *chunk_len -= n as u64;
+                    taken += buf.consume(n);
+                }
+                return Ok(taken);
             }
         }
     }
+}
+
+/// The pieces of `data` (last one repeated `splat` times) after the first
+/// `skip` bytes, as drain data: the last piece returned is the pattern,
+/// with the splat returned (an empty pattern when no repetition is left).
+fn data_after<'d>(data: &[&'d [u8]], splat: usize, mut skip: usize) -> (Vec<&'d [u8]>, usize) {
+    let (pattern, rest) = data.split_last().expect("drain data is never empty");
+    let mut pieces = Vec::new();
+    for piece in rest {
+        if skip >= piece.len() {
+            skip -= piece.len();
+        } else {
+            pieces.push(&piece[skip..]);
+            skip = 0;
+        }
+    }
+    let (whole, part) = match pattern.len() {
+        0 => (splat, 0),
+        len => (skip / len, skip % len),
+    };
+    let left = splat.saturating_sub(whole);
+    if left == 0 {
+        pieces.push(&[]);
+        return (pieces, 0);
+    }
+    if part > 0 {
+        pieces.push(&pattern[part..]);
+        pieces.push(pattern);
+        return (pieces, left - 1);
+    }
+    pieces.push(pattern);
+    (pieces, left)
 }
 
 /// The end of a chunked body after its buffer was flushed: Zig's

@@ -73,6 +73,10 @@ impl Writer<'static, Allocating> {
     }
 }
 
+/// Bytes reserved for one `send_file` read when the file's end is not known.
+#[cfg(all(feature = "os", unix))]
+const UNKNOWN_SIZE_READ: u64 = 512;
+
 impl Sink for Allocating {
     fn drain(
         &mut self,
@@ -109,7 +113,12 @@ impl Sink for Allocating {
 
     /// Zig's `Allocating.sendFile` (`Writer.zig:2646-2661`): one read of the
     /// file straight into the grown buffer, reserving what remains of a file
-    /// of known size (or 128 bytes) up to `limit`. Bytes a reader had
+    /// of known size (or 512 bytes) up to `limit`. Only a size known to be
+    /// the end ([`FileSource::reliable_size`]) ends the stream without a
+    /// read; Zig's version takes a `/proc` file's size 0 for the end and
+    /// copies nothing. Bytes a reader had
+    ///
+    /// [`FileSource::reliable_size`]: crate::fs::FileSource::reliable_size
     /// buffered were already appended through `drain` (see
     /// [`Sink::send_file`]); Zig's version reads at `pos` and bypasses them.
     #[cfg(all(feature = "os", unix))]
@@ -123,9 +132,11 @@ impl Sink for Allocating {
         if limit == crate::Limit::NOTHING {
             return Ok(0);
         }
-        let additional = match file.size() {
-            Ok(size) => size.saturating_sub(file.pos()),
-            Err(_) => 128,
+        // Only a size known to be the end can say "nothing left": a `/proc`
+        // file reports 0 and has content. Otherwise read and see.
+        let additional = match file.reliable_size() {
+            Some(size) => size.saturating_sub(file.pos()),
+            None => UNKNOWN_SIZE_READ,
         };
         if additional == 0 {
             return Err(SendFileError::EndOfStream);

@@ -5,6 +5,9 @@
 use crate::{Buffer, DynWriter, Sink, WriteFailed, Writer, count_splat};
 use digest::Update;
 
+/// Most slices one drain hands to the downstream writer.
+const FORWARD_VECS: usize = 16;
+
 /// A pass-through sink: forwards everything to another writer in one call
 /// per drain and hashes exactly the bytes that writer accepted, in order.
 ///
@@ -12,6 +15,22 @@ use digest::Update;
 /// the rest stays buffered here, so the hash always equals the hash of the
 /// bytes downstream received. The downstream writer is best unbuffered or
 /// lightly buffered: every drain here is a write there.
+///
+/// # Failures and retries
+/// Each drain hands its bytes (this writer's buffered bytes, then the
+/// drain's data) to the downstream writer as **one**
+/// [`write_splat`](Writer::write_splat): copied whole into the downstream
+/// buffer if they all fit there, otherwise offered to the downstream sink
+/// in one drain and not copied at all. So when that drain fails, the
+/// downstream has taken none of them (the [`Sink::drain`] contract), this
+/// writer keeps every one, and a caller that retries after a transient
+/// failure (`EAGAIN` from a socket) sends each byte once, with a hash of
+/// exactly what arrived.
+///
+/// Zig 0.15.1's `Hashed.drain` calls `writeSplatHeader`, which first
+/// copies the buffered bytes that fit into the downstream buffer and only
+/// then drains; when that drain fails the bytes are in both buffers, and
+/// the retry sends them twice.
 pub struct Hashed<'o, 'b, H> {
     out: &'o mut DynWriter<'b>,
     /// The running hash of the bytes accepted downstream.
@@ -41,7 +60,25 @@ impl<H: Update> Sink for Hashed<'_, '_, H> {
         splat: usize,
     ) -> Result<usize, WriteFailed> {
         let end = buf.end();
-        let accepted = self.out.write_splat_header(buf.buffered(), data, splat)?;
+        let accepted = {
+            // [buffered, data...], cut to FORWARD_VECS slices (the last
+            // slice kept is then an ordinary piece: splat 1).
+            let mut vecs: [&[u8]; FORWARD_VECS] = [&[]; FORWARD_VECS];
+            let mut len = 0;
+            if end > 0 {
+                vecs[0] = buf.buffered();
+                len = 1;
+            }
+            let room = FORWARD_VECS - len;
+            let (pieces, splat) = if data.len() <= room {
+                (data, splat)
+            } else {
+                (&data[..room], 1)
+            };
+            vecs[len..len + pieces.len()].copy_from_slice(pieces);
+            len += pieces.len();
+            self.out.write_splat(&vecs[..len], splat)?
+        };
         if accepted < end {
             self.hasher.update(&buf.buffered()[..accepted]);
             return Ok(buf.consume(accepted));

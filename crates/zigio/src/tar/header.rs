@@ -147,8 +147,12 @@ impl Header {
 
 /// Where ustar can store `path`: `(prefix, name)` with the name field
 /// alone if it fits in 100 bytes, else split at the last `/` that leaves
-/// a prefix of at most 155 bytes and a non-empty name of at most 100.
-/// `None` if neither fits.
+/// a non-empty prefix of at most 155 bytes and a non-empty name of at most
+/// 100. `None` if neither fits (the caller then stores a pax `path`).
+///
+/// Readers join a non-empty prefix and the name with a `/`, and ignore an
+/// empty prefix: a split at a leading `/` would lose it, so the prefix must
+/// not be empty.
 fn split_path(path: &[u8]) -> Option<(&[u8], &[u8])> {
     if path.len() <= NAME.1 {
         return Some((&[], path));
@@ -158,7 +162,7 @@ fn split_path(path: &[u8]) -> Option<(&[u8], &[u8])> {
     let window = &path[..path.len().saturating_sub(1).min(PREFIX.1 + 1)];
     let sep = window.iter().rposition(|&b| b == b'/')?;
     let name = &path[sep + 1..];
-    (name.len() <= NAME.1).then(|| (&path[..sep], name))
+    (sep > 0 && name.len() <= NAME.1).then(|| (&path[..sep], name))
 }
 
 #[cfg(test)]

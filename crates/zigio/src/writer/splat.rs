@@ -196,12 +196,15 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// first piece that does not, the rest (limited) goes to **one** drain
     /// call with at most 8 slices, so the result may be short.
     ///
-    /// Two deliberate differences from Zig 0.15.1, whose
+    /// Three deliberate differences from Zig 0.15.1, whose
     /// `writeSplatHeaderLimitFinish` (a) checks the header's length instead
     /// of each data piece's against the limit, so data pieces are sent
-    /// untruncated past `limit`, and (b) divides by the pattern length, so an
-    /// empty pattern with `splat != 1` panics: here every piece is cut to
-    /// the limit, and an empty pattern contributes nothing.
+    /// untruncated past `limit`, (b) divides by the pattern length, so an
+    /// empty pattern with `splat != 1` panics, and (c) offers the pattern
+    /// zero times when the limit is shorter than one copy of it, so a drain
+    /// with nothing before the pattern makes no progress: here every piece
+    /// is cut to the limit, an empty pattern contributes nothing, and a
+    /// limit shorter than the pattern offers that prefix of it once.
     ///
     /// # Panics
     /// If `data` is empty.
@@ -291,10 +294,19 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
                 n += 1;
                 break 'pieces;
             }
+            let whole = (remaining / pattern.len()).min(splat);
+            if whole == 0 && splat > 0 {
+                // Less than one copy of the pattern is allowed: offer that
+                // prefix once. (Zig 0.15.1 offers the pattern zero times, so
+                // a drain with nothing else to send takes nothing, and a
+                // caller's loop such as `splat_bytes_all` never ends.)
+                vecs[n] = &pattern[..remaining.min(pattern.len())];
+                n += 1;
+                break 'pieces;
+            }
             vecs[n] = pattern;
             n += 1;
-            let splat = (remaining / pattern.len()).min(splat);
-            return self.sink.drain(&mut self.buf, &vecs[..n], splat);
+            return self.sink.drain(&mut self.buf, &vecs[..n], whole);
         }
         self.sink.drain(&mut self.buf, &vecs[..n], 1)
     }
