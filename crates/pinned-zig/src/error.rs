@@ -56,6 +56,22 @@ pub enum Error {
         /// What `zig version` printed.
         actual: String,
     },
+    /// A version that is not one of [`crate::PINS`].
+    UnknownVersion {
+        /// The version asked for.
+        version: String,
+        /// The pinned versions.
+        pinned: Vec<String>,
+    },
+    /// A pinned compiler is not installed where it should be.
+    NotInstalled {
+        /// Its version.
+        version: String,
+        /// Where it should be.
+        dir: PathBuf,
+        /// The command that installs it.
+        command: String,
+    },
 }
 
 impl Error {
@@ -117,6 +133,20 @@ impl fmt::Display for Error {
                 f,
                 "pinned-zig: {} reports version `{actual}`, expected `{expected}`",
                 exe.display()
+            ),
+            Error::UnknownVersion { version, pinned } => write!(
+                f,
+                "pinned-zig: Zig {version} is not pinned (pinned: {})",
+                pinned.join(", ")
+            ),
+            Error::NotInstalled {
+                version,
+                dir,
+                command,
+            } => write!(
+                f,
+                "pinned-zig: Zig {version} is not installed in {}; run `{command}` to fetch it",
+                dir.display()
             ),
         }
     }

@@ -99,10 +99,11 @@ impl Installer {
         result.map(|()| self.zig())
     }
 
-    fn zig(&self) -> Zig {
+    pub(crate) fn zig(&self) -> Zig {
         let mut cache = self.dir.as_os_str().to_owned();
         cache.push("-cache");
         Zig {
+            version: self.pin.version,
             root: self.dir.clone(),
             cache: PathBuf::from(cache),
         }
@@ -130,7 +131,7 @@ impl Installer {
         )
     }
 
-    fn is_installed(&self) -> bool {
+    pub(crate) fn is_installed(&self) -> bool {
         fs::read_to_string(self.dir.join(STAMP)).is_ok_and(|s| s == self.stamp_text())
             && exe_in(&self.dir).is_file()
     }

@@ -1,18 +1,19 @@
-//! Zig 0.15.1, pinned: the compiler the book's checks run.
+//! The pinned Zig compilers the book's checks run: 0.15.1, the release the
+//! book is about, and the later releases its readers use ([`PINS`]).
 //!
 //! The book cites Zig's standard library, shows Zig programs and compares
-//! `zigio` with `std.Io.Writer`; all of that must run against exactly the
-//! release the book is about. PyPI's `ziglang==0.15.1` wheel carries the
-//! compiler and its `lib/std`, and PyPI is a registry every machine of the
-//! project reaches, so [`ensure_zig`]:
+//! `zigio` with `std.Io.Writer`; all of that must run against exact
+//! releases. PyPI's `ziglang` wheels carry the compiler and its `lib/std`,
+//! and PyPI is a registry every machine of the project reaches, so
+//! [`ensure`] (for one [`Pin`]):
 //!
-//! 1. returns at once if `target/zig-0.15.1/` holds a complete install (its
-//!    stamp names the pinned wheel and hash, and the compiler is there);
-//! 2. otherwise takes a lock file (`target/zig-0.15.1.lock`), so that test
+//! 1. returns at once if `target/zig-<version>/` holds a complete install
+//!    (its stamp names the pinned wheel and hash, and the compiler is there);
+//! 2. otherwise takes a lock file (`target/zig-<version>.lock`), so that test
 //!    binaries started together install it once;
 //! 3. downloads the wheel with `python3 -m pip download` into a staging
 //!    directory (or takes a local copy named by `PINNED_ZIG_WHEEL`),
-//! 4. checks its SHA-256 against [`ZIG_0_15_1`],
+//! 4. checks its SHA-256 against the pin's,
 //! 5. unpacks it with Python's `zipfile`, marks `zig` executable, checks
 //!    that `zig version` prints the pinned version,
 //! 6. writes the stamp last and renames the staging directory into place,
@@ -47,7 +48,7 @@ pub struct Pin {
     pub platform: &'static str,
 }
 
-/// The release the book is about, as `design.md` pins it.
+/// The release the book is about, as `design.md` pins it: its baseline.
 pub const ZIG_0_15_1: Pin = Pin {
     version: "0.15.1",
     wheel_file: "ziglang-0.15.1-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl",
@@ -55,14 +56,54 @@ pub const ZIG_0_15_1: Pin = Pin {
     platform: "manylinux_2_12_x86_64",
 };
 
+/// The first release after the baseline (`std.fs.File` became
+/// `std.Io.File`).
+pub const ZIG_0_16_0: Pin = Pin {
+    version: "0.16.0",
+    wheel_file: "ziglang-0.16.0-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl",
+    sha256: "9fcda73f62b851dd72a54b710ad40a209896db14cfb13649e62191243556342b",
+    platform: "manylinux_2_12_x86_64",
+};
+
+/// The newest release the book checks.
+pub const ZIG_0_17_1: Pin = Pin {
+    version: "0.17.1",
+    wheel_file: "ziglang-0.17.1-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl",
+    sha256: "ea6cc5d87b033cf0aedfbc8f9549a908cae6c50ac31f1698188fa48a74524b54",
+    platform: "manylinux_2_12_x86_64",
+};
+
+/// Every pinned release, oldest first; the first is the baseline.
+pub const PINS: [Pin; 3] = [ZIG_0_15_1, ZIG_0_16_0, ZIG_0_17_1];
+
+/// The pin of `version` (e.g. `"0.16.0"`).
+///
+/// # Errors
+/// [`Error::UnknownVersion`], listing the pinned versions.
+pub fn pin(version: &str) -> Result<Pin, Error> {
+    PINS.iter()
+        .copied()
+        .find(|p| p.version == version)
+        .ok_or_else(|| Error::UnknownVersion {
+            version: version.to_string(),
+            pinned: PINS.iter().map(|p| p.version.to_string()).collect(),
+        })
+}
+
 /// An installed, verified Zig: the unpacked wheel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Zig {
+    version: &'static str,
     root: PathBuf,
     cache: PathBuf,
 }
 
 impl Zig {
+    /// The release, as `zig version` prints it (e.g. `"0.16.0"`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
     /// The compiler executable.
     pub fn exe(&self) -> PathBuf {
         exe_in(&self.root)
@@ -98,19 +139,60 @@ pub fn workspace_target_dir() -> PathBuf {
         .join("target")
 }
 
-/// The default install directory: `target/zig-0.15.1`.
-pub fn default_dir() -> PathBuf {
-    workspace_target_dir().join(format!("zig-{}", ZIG_0_15_1.version))
+/// The install directory of `pin`: `target/zig-<version>`.
+pub fn dir_of(pin: Pin) -> PathBuf {
+    workspace_target_dir().join(format!("zig-{}", pin.version))
 }
 
-/// Makes sure Zig 0.15.1 is installed in `target/zig-0.15.1/` (see the
-/// crate docs) and returns it.
+/// The default install directory, the baseline's: `target/zig-0.15.1`.
+pub fn default_dir() -> PathBuf {
+    dir_of(ZIG_0_15_1)
+}
+
+/// Makes sure `pin` is installed in `target/zig-<version>/` (see the crate
+/// docs) and returns it.
 ///
 /// # Errors
 /// Any failed step: the lock, the download, the hash check, unpacking,
 /// `zig version`, or moving the install into place.
+pub fn ensure(pin: Pin) -> Result<Zig, Error> {
+    Installer::new(pin, dir_of(pin)).ensure()
+}
+
+/// `pin`'s compiler if `cargo xtask setup` (or [`ensure`]) installed it,
+/// without installing anything: for checks that must not download.
+///
+/// # Errors
+/// [`Error::NotInstalled`], naming the directory and the command that
+/// installs it.
+pub fn installed(pin: Pin) -> Result<Zig, Error> {
+    let installer = Installer::new(pin, dir_of(pin));
+    if installer.is_installed() {
+        Ok(installer.zig())
+    } else {
+        Err(Error::NotInstalled {
+            version: pin.version.to_string(),
+            dir: installer.dir().to_path_buf(),
+            command: "cargo xtask setup".to_string(),
+        })
+    }
+}
+
+/// Every pinned release, installed ([`ensure`]) in [`PINS`] order.
+///
+/// # Errors
+/// The first release that fails to install.
+pub fn all() -> Result<Vec<(Pin, Zig)>, Error> {
+    PINS.iter().map(|&p| ensure(p).map(|z| (p, z))).collect()
+}
+
+/// Makes sure the baseline, Zig 0.15.1, is installed and returns it: the
+/// compiler of every check that is about 0.15.1 alone.
+///
+/// # Errors
+/// As [`ensure`].
 pub fn zig() -> Result<Zig, Error> {
-    Installer::new(ZIG_0_15_1, default_dir()).ensure()
+    ensure(ZIG_0_15_1)
 }
 
 /// [`zig`], returning the path of the compiler executable.
@@ -119,4 +201,48 @@ pub fn zig() -> Result<Zig, Error> {
 /// As [`zig`].
 pub fn ensure_zig() -> Result<PathBuf, Error> {
     zig().map(|z| z.exe())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_are_found_by_version_and_unknown_ones_listed() {
+        assert_eq!(pin("0.17.1").unwrap(), ZIG_0_17_1);
+        assert_eq!(PINS[0], ZIG_0_15_1, "the baseline comes first");
+        let msg = pin("0.14.0").unwrap_err().to_string();
+        assert!(
+            msg.contains("0.14.0") && msg.contains("0.15.1, 0.16.0, 0.17.1"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn every_pin_names_its_own_wheel() {
+        for p in PINS {
+            assert!(
+                p.wheel_file.starts_with(&format!("ziglang-{}-", p.version)),
+                "{p:?}"
+            );
+            assert_eq!(p.sha256.len(), 64, "{p:?}");
+            assert!(
+                p.sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_compiler_names_the_command_that_fetches_it() {
+        let fake = Pin {
+            version: "0.0.0-missing",
+            ..ZIG_0_16_0
+        };
+        let msg = installed(fake).unwrap_err().to_string();
+        assert!(msg.contains("0.0.0-missing"), "{msg}");
+        assert!(msg.contains("zig-0.0.0-missing"), "{msg}");
+        assert!(msg.contains("run `cargo xtask setup`"), "{msg}");
+    }
 }

@@ -43,14 +43,17 @@ pub fn setup() -> Result {
     crate::lab::build()
 }
 
-/// Fetches the pinned Zig 0.15.1 (PyPI's `ziglang` wheel, sha256-checked)
-/// into `target/zig-0.15.1` unless it is already there. The tests would
-/// fetch it on first use anyway; doing it here makes set-up the one place
-/// that needs the network, and reports a failed download as a set-up step.
+/// Fetches every pinned Zig (0.15.1, the baseline, and the later releases
+/// the book is checked on; PyPI's `ziglang` wheels, sha256-checked) into
+/// `target/zig-<version>` unless it is already there. The tests would fetch
+/// them on first use anyway; doing it here makes set-up the one place that
+/// needs the network, and reports a failed download as a set-up step.
 fn install_zig() -> Result {
-    let zig =
-        pinned_zig::ensure_zig().map_err(|e| Error::step("install the pinned Zig 0.15.1", e))?;
-    eprintln!("xtask: Zig 0.15.1 at {}", zig.display());
+    for pin in pinned_zig::PINS {
+        let zig = pinned_zig::ensure(pin)
+            .map_err(|e| Error::step(&format!("install the pinned Zig {}", pin.version), e))?;
+        eprintln!("xtask: Zig {} at {}", pin.version, zig.exe().display());
+    }
     Ok(())
 }
 

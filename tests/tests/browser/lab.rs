@@ -34,6 +34,12 @@ const PAGE: &str = "buffer-scheduling.html";
 const RANDOM_SCRIPTS: usize = 100;
 const RANDOM_OPS: usize = 40;
 
+/// The share of scripts (in percent) whose zigio trace may go unchecked:
+/// allocating scripts that both grow the buffer and reach a Zig bug have no
+/// native reference on wasm32 (about one in ten of the seeded ones). More
+/// than this means the comparison lost its reach.
+const MAX_UNCHECKED_PERCENT: usize = 15;
+
 /// How long one run of the lab may take.
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 
@@ -299,10 +305,14 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
          {unchecked} allocating scripts reach a Zig bug and a growth, so zigio's trace is unchecked",
         presets.len()
     );
-    if unchecked * 10 > RANDOM_SCRIPTS {
+    let scripts = presets.len() + RANDOM_SCRIPTS;
+    if unchecked * 100 > scripts * MAX_UNCHECKED_PERCENT {
         problems.add(
             PAGE,
-            format!("{unchecked} scripts left zigio's trace unchecked"),
+            format!(
+                "{unchecked} of {scripts} scripts left zigio's trace unchecked \
+                 (at most {MAX_UNCHECKED_PERCENT}% may)"
+            ),
         );
     }
 
