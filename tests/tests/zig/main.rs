@@ -85,29 +85,52 @@ fn citations_name_lines_that_hold_their_symbol() {
     fail_on(problems);
 }
 
+/// Every Zig program on every pinned version: for each version, the port
+/// tagged with it, else the 0.15.1 program, printing its expected output.
 #[test]
-fn zig_snippets_build_run_and_print_their_text_block() {
-    let zig = zig();
-    let dir = pinned_zig::workspace_target_dir().join("zig-snippets");
+fn zig_snippets_build_run_and_print_their_text_block_on_every_version() {
     let mut problems = Vec::new();
     let mut mirrors = Vec::new();
-    let mut keep = Vec::new();
-    let mut count = 0;
+    let mut groups = Vec::new();
     for (file, text) in chapters() {
-        let (found, declared) = snippets::scan(&file, &text);
-        for snippet in &found {
-            count += 1;
-            keep.push(snippets::cache_name(snippet));
-            problems.extend(snippets::check_snippet(&zig, &dir, snippet));
-        }
-        mirrors.extend(declared);
+        let (found, misplaced) = snippets::groups(&file, &text);
+        groups.extend(found);
+        problems.extend(misplaced);
+        mirrors.extend(snippets::scan(&file, &text).1);
     }
+    let ports: usize = groups.iter().map(|g| g.ports.len()).sum();
     println!(
-        "{count} Zig programs built and run, {} mirror declarations",
+        "{} Zig programs ({} ports to later versions), {} mirror declarations",
+        groups.len(),
+        ports,
         mirrors.len()
     );
+    for pin in pinned_zig::PINS {
+        let zig = pinned_zig::ensure(pin).unwrap_or_else(|e| panic!("{e}"));
+        let dir = pinned_zig::workspace_target_dir()
+            .join("zig-snippets")
+            .join(pin.version);
+        let mut keep = Vec::new();
+        let before = problems.len();
+        for group in &groups {
+            let (program, expected) = group.effective(pin.version);
+            keep.push(snippets::cache_name(program));
+            problems.extend(snippets::check_snippet(&zig, &dir, program, expected));
+        }
+        let failed = problems[before..]
+            .iter()
+            .map(|p| (p.file.clone(), p.line))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        println!(
+            "Zig {}: {} programs built and run, {} failed",
+            pin.version,
+            groups.len(),
+            failed
+        );
+        snippets::remove_stale(&dir, &keep);
+    }
     problems.extend(snippets::check_mirrors(&mirrors));
-    snippets::remove_stale(&dir, &keep);
     fail_on(problems);
 }
 

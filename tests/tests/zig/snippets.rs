@@ -32,6 +32,160 @@ pub struct ZigSnippet {
     pub source: String,
     /// The text block right after it, if any: its expected stdout.
     pub expected: Option<String>,
+    /// The later versions this block is the port for (`zig,zig-0.16.0`);
+    /// empty for the 0.15.1 program, the baseline.
+    pub versions: Vec<String>,
+    /// Output-only variants: a ```` ```text,zig-0.17.1 ```` block after the
+    /// output block gives what the program prints on that version.
+    pub outputs: Vec<(String, String)>,
+}
+
+/// A baseline Zig program and its ports to later versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The 0.15.1 program, which stands for every version without a port.
+    pub baseline: ZigSnippet,
+    /// Ports, each tagged with the versions it is for.
+    pub ports: Vec<ZigSnippet>,
+}
+
+impl Group {
+    /// The program `version` runs, and what it must print.
+    pub fn effective(&self, version: &str) -> (&ZigSnippet, Option<&str>) {
+        let program = self
+            .ports
+            .iter()
+            .find(|p| p.versions.iter().any(|v| v == version))
+            .unwrap_or(&self.baseline);
+        let expected = program
+            .outputs
+            .iter()
+            .find(|(v, _)| v == version)
+            .map(|(_, text)| text.as_str())
+            .or(program.expected.as_deref());
+        (program, expected)
+    }
+}
+
+/// The version tags of a block's info string (`zig-0.16.0` gives
+/// `0.16.0`), checked against the pinned versions later than the baseline.
+fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> Vec<String> {
+    let mut tags = Vec::new();
+    for token in block.tokens().iter().skip(1) {
+        let Some(version) = token.strip_prefix("zig-") else {
+            continue;
+        };
+        let later = pinned_zig::PINS[1..].iter().any(|p| p.version == version);
+        if !later {
+            let pinned: Vec<&str> = pinned_zig::PINS[1..].iter().map(|p| p.version).collect();
+            problems.push(Problem::new(
+                file,
+                block.line,
+                format!(
+                    "`{token}` names no later pinned Zig (ports and output variants are for {})",
+                    pinned.join(", ")
+                ),
+            ));
+        } else if tags.iter().any(|t| t == version) {
+            problems.push(Problem::new(
+                file,
+                block.line,
+                format!("`{token}` is named twice"),
+            ));
+        } else {
+            tags.push(version.to_string());
+        }
+    }
+    tags
+}
+
+/// The chapter's Zig programs as groups (a baseline and its ports), with
+/// every misplaced or ill-tagged block reported.
+pub fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) {
+    let blocks = code_blocks(markdown);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut problems = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let block = &blocks[i];
+        i += 1;
+        if language(block) != Some("zig") {
+            continue;
+        }
+        let versions = version_tags(file, block, &mut problems);
+        let mut snippet = ZigSnippet {
+            file: file.to_path_buf(),
+            line: block.line,
+            source: block.content.clone(),
+            expected: None,
+            versions,
+            outputs: Vec::new(),
+        };
+        // The output block, then the output-only variants, each directly
+        // after the one before.
+        while let Some(next) = blocks.get(i).filter(|b| b.follows_previous) {
+            if language(next) != Some("text") {
+                break;
+            }
+            let tags = version_tags(file, next, &mut problems);
+            match (tags.is_empty(), snippet.expected.is_none()) {
+                (true, true) => snippet.expected = Some(next.content.clone()),
+                (false, false) => {
+                    for v in tags {
+                        if snippet.outputs.iter().any(|(o, _)| *o == v) {
+                            problems.push(Problem::new(
+                                file,
+                                next.line,
+                                format!("a second output for Zig {v}"),
+                            ));
+                        } else {
+                            snippet.outputs.push((v, next.content.clone()));
+                        }
+                    }
+                }
+                (false, true) => problems.push(Problem::new(
+                    file,
+                    next.line,
+                    "an output variant must follow the program's own ```text block",
+                )),
+                (true, false) => break,
+            }
+            i += 1;
+        }
+        if snippet.versions.is_empty() {
+            groups.push(Group {
+                baseline: snippet,
+                ports: Vec::new(),
+            });
+            continue;
+        }
+        let Some(group) = groups.last_mut() else {
+            problems.push(Problem::new(
+                file,
+                snippet.line,
+                "a port needs the 0.15.1 program (an untagged ```zig block) before it",
+            ));
+            continue;
+        };
+        if snippet.expected.is_none() {
+            problems.push(Problem::new(
+                file,
+                snippet.line,
+                "a port needs its own ```text block right after it",
+            ));
+        }
+        for v in &snippet.versions {
+            if let Some(other) = group.ports.iter().find(|p| p.versions.contains(v)) {
+                problems.push(Problem::new(
+                    file,
+                    snippet.line,
+                    format!("Zig {v} already has the port at line {}", other.line),
+                ));
+            }
+        }
+        group.ports.push(snippet);
+    }
+    (groups, problems)
 }
 
 /// A block declared as one side of a mirror pair.
@@ -73,12 +227,15 @@ pub fn scan(file: &Path, markdown: &str) -> (Vec<ZigSnippet>, Vec<(String, Mirro
     let mut mirrors = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let lang = language(block);
-        if lang == Some("zig") {
+        let tagged = block.tokens().iter().any(|t| t.starts_with("zig-"));
+        if lang == Some("zig") && !tagged {
             snippets.push(ZigSnippet {
                 file: file.to_path_buf(),
                 line: block.line,
                 source: block.content.clone(),
                 expected: text_after(i),
+                versions: Vec::new(),
+                outputs: Vec::new(),
             });
         }
         if let Some(name) = mirror_name(block) {
@@ -197,8 +354,15 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// Builds (or reuses) and runs one snippet, comparing its stdout with its
 /// text block. Executables are cached under `dir` by a hash of the source,
 /// so an unchanged snippet is not rebuilt.
-pub fn check_snippet(zig: &Zig, dir: &Path, s: &ZigSnippet) -> Vec<Problem> {
-    let problem = |message: String| Problem::new(&s.file, s.line, message);
+pub fn check_snippet(
+    zig: &Zig,
+    dir: &Path,
+    s: &ZigSnippet,
+    expected: Option<&str>,
+) -> Vec<Problem> {
+    let version = zig.version();
+    let problem =
+        |message: String| Problem::new(&s.file, s.line, format!("Zig {version}: {message}"));
     let name = cache_name(s);
     let exe = dir.join(&name);
     if !exe.is_file() {
@@ -212,8 +376,11 @@ pub fn check_snippet(zig: &Zig, dir: &Path, s: &ZigSnippet) -> Vec<Problem> {
         let private = dir.join(format!("{name}.{}", std::process::id()));
         if let Err(e) = zig.build_exe(&src, &private, &BuildOptions::default()) {
             return vec![
-                problem("the Zig program does not compile with Zig 0.15.1".into())
-                    .with_detail(compile_detail(&e.to_string(), &src, s)),
+                problem("the Zig program does not compile".into()).with_detail(compile_detail(
+                    &e.to_string(),
+                    &src,
+                    s,
+                )),
             ];
         }
         if let Err(e) = std::fs::rename(&private, &exe) {
@@ -232,8 +399,8 @@ pub fn check_snippet(zig: &Zig, dir: &Path, s: &ZigSnippet) -> Vec<Problem> {
                 .with_detail(String::from_utf8_lossy(&output.stderr).into_owned()),
         );
     }
-    match &s.expected {
-        Some(expected) if *expected != stdout => problems.push(
+    match expected {
+        Some(expected) if *expected != *stdout => problems.push(
             problem("the Zig program's output differs from the ```text block after it".into())
                 .with_detail(diff_output(expected, &stdout)),
         ),
@@ -362,6 +529,87 @@ hello
         assert_eq!(
             p,
             ["ch.md:2: mirror `hello` needs one zig and one rust block, found: zig at ch.md:2"]
+        );
+    }
+
+    const PORTED: &str = "\
+```zig
+base
+```
+
+```text
+old
+```
+
+```zig,zig-0.16.0,zig-0.17.1
+port
+```
+
+```text
+new
+```
+
+```text,zig-0.17.1
+newer
+```
+";
+
+    fn problems_of(markdown: &str) -> Vec<String> {
+        groups(Path::new("ch.md"), markdown)
+            .1
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn each_version_runs_its_port_and_expects_its_output() {
+        let (found, problems) = groups(Path::new("ch.md"), PORTED);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(found.len(), 1);
+        let run = |v: &str| {
+            let (p, e) = found[0].effective(v);
+            (
+                p.source.trim().to_string(),
+                e.map(str::trim).map(String::from),
+            )
+        };
+        assert_eq!(run("0.15.1"), ("base".into(), Some("old".into())));
+        assert_eq!(run("0.16.0"), ("port".into(), Some("new".into())));
+        assert_eq!(run("0.17.1"), ("port".into(), Some("newer".into())));
+        // The mirror scan sees only the baseline.
+        assert_eq!(scan(Path::new("ch.md"), PORTED).0.len(), 1);
+    }
+
+    #[test]
+    fn ill_placed_and_ill_tagged_blocks_are_reported_with_their_line() {
+        let orphan = "```zig,zig-0.16.0\nport\n```\n\n```text\nx\n```\n";
+        assert_eq!(
+            problems_of(orphan),
+            ["ch.md:1: a port needs the 0.15.1 program (an untagged ```zig block) before it"]
+        );
+        let unpinned = PORTED.replace("zig,zig-0.16.0,zig-0.17.1", "zig,zig-0.15.1,zig-0.18.0");
+        let p = problems_of(&unpinned);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].starts_with("ch.md:9: `zig-0.15.1` names no later pinned Zig"),
+            "{p:?}"
+        );
+        assert!(p[1].contains("`zig-0.18.0`"), "{p:?}");
+        let twice = format!("{PORTED}\n```zig,zig-0.16.0\nagain\n```\n\n```text\nx\n```\n");
+        assert_eq!(
+            problems_of(&twice),
+            ["ch.md:21: Zig 0.16.0 already has the port at line 9"]
+        );
+        let silent = PORTED.replace("```text\nnew\n```\n\n```text,zig-0.17.1\nnewer\n```\n", "");
+        assert_eq!(
+            problems_of(&silent),
+            ["ch.md:9: a port needs its own ```text block right after it"]
+        );
+        let lone_variant = "```zig\nbase\n```\n\n```text,zig-0.17.1\nx\n```\n";
+        assert_eq!(
+            problems_of(lone_variant),
+            ["ch.md:5: an output variant must follow the program's own ```text block"]
         );
     }
 }
