@@ -276,7 +276,8 @@ fn add_flattened(figures: &mut Figures, stem: &str, json: &Value) -> Result<(), 
 
 /// The counts of a book's chapters (their Markdown sources): `chapters`;
 /// `rust-snippets` and `zig-snippets` (fenced code blocks whose info string
-/// starts with `rust` or `zig`); `citations` (code spans that cite the Zig
+/// starts with `rust` or `zig`, Zig ports to later versions, tagged
+/// `zig,zig-<version>`, not counted) and `zig-ports` (those ports); `citations` (code spans that cite the Zig
 /// standard library by file and lines, `` `Writer.zig:122-132` ``, as the
 /// vault preprocessor reads them); and `words` (words of the text outside
 /// code blocks, inline code counted as one word).
@@ -286,7 +287,7 @@ pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
         Regex::new(r"^[A-Za-z0-9_./-]+\.zig:[0-9]+(?:-[0-9]+)?(?: \S+)?$")
             .expect("the pattern is valid")
     });
-    let (mut rust, mut zig, mut citations, mut words) = (0, 0, 0, 0);
+    let (mut rust, mut zig, mut ports, mut citations, mut words) = (0, 0, 0, 0, 0);
     for chapter in chapters {
         let mut in_code = false;
         for event in Parser::new_ext(chapter, Options::all()) {
@@ -294,13 +295,13 @@ pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     in_code = true;
                     if let CodeBlockKind::Fenced(info) = kind {
-                        let lang = info
+                        let mut tokens = info
                             .split(|c: char| c == ',' || c.is_whitespace())
-                            .next()
-                            .unwrap_or("");
-                        match lang {
-                            "rust" => rust += 1,
-                            "zig" => zig += 1,
+                            .filter(|t| !t.is_empty());
+                        match tokens.next() {
+                            Some("rust") => rust += 1,
+                            Some("zig") if tokens.any(|t| t.starts_with("zig-")) => ports += 1,
+                            Some("zig") => zig += 1,
                             _ => {}
                         }
                     }
@@ -322,6 +323,7 @@ pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
         ("citations", citations),
         ("rust-snippets", rust),
         ("words", words),
+        ("zig-ports", ports),
         ("zig-snippets", zig),
     ]
 }
@@ -408,7 +410,7 @@ mod tests {
 
     #[test]
     fn the_book_is_counted() {
-        let a = "# A\n\nTwo words, `Writer.zig:122-132` and `Reader.zig:7 fill`.\n\n```rust\nfn main() {}\n```\n\n```zig\nconst x = 1;\n```\n";
+        let a = "# A\n\nTwo words, `Writer.zig:122-132` and `Reader.zig:7 fill`.\n\n```rust\nfn main() {}\n```\n\n```zig\nconst x = 1;\n```\n\n```zig,zig-0.16.0\nconst x = 2;\n```\n";
         let b = "# B\n\n~~~rust,no_run\nfn main() {}\n~~~\n```text\nout `File.zig:1`\n```\n`main.zig` `x.zig:0a`\n";
         let counts = count_book(&[a, b]);
         assert_eq!(
@@ -418,6 +420,7 @@ mod tests {
                 ("citations", 2),
                 ("rust-snippets", 2),
                 ("words", 10),
+                ("zig-ports", 1),
                 ("zig-snippets", 1)
             ]
         );

@@ -23,7 +23,7 @@
 //! * From any other `book/data/NAME.json`: `NAME.` and the object keys
 //!   joined with `.`, arrays by index, numbers only.
 //! * Counted from the chapters at build time: `book.chapters`,
-//!   `book.citations`, `book.rust-snippets`, `book.zig-snippets`,
+//!   `book.citations`, `book.rust-snippets`, `book.zig-snippets`, `book.zig-ports`,
 //!   `book.words` (see [`data::count_book`]).
 //!
 //! # Options
