@@ -3,9 +3,11 @@
 // `additional-js`, in place of mdbook-mermaid's `mermaid.min.js` and
 // `mermaid-init.js`, which every page would otherwise download.
 //
-// mermaid.min.js itself reaches the site as `book/mermaid.min.js`, a link to
-// the copy that `cargo xtask setup` generates: mdBook copies it to the site
-// root like any file of the book's sources, without a <script> tag.
+// mermaid.min.js itself reaches the site as `book/mermaid.min.js`, which
+// `cargo xtask setup` writes (it is not committed): mdBook copies it to the
+// site root like any file of the book's sources, without a <script> tag.
+// A build without it still works: the diagrams stay as their source text,
+// each marked with `data-mermaid-error`.
 //
 // Diagrams are drawn in mermaid's `dark` theme under mdBook's dark themes and
 // in `default` otherwise, and are drawn again when the reader switches theme.

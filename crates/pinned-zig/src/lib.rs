@@ -48,7 +48,7 @@ pub struct Pin {
     pub platform: &'static str,
 }
 
-/// The release the book is about, as `design.md` pins it: its baseline.
+/// The release the book is about: its baseline.
 pub const ZIG_0_15_1: Pin = Pin {
     version: "0.15.1",
     wheel_file: "ziglang-0.15.1-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl",
@@ -144,11 +144,6 @@ pub fn dir_of(pin: Pin) -> PathBuf {
     workspace_target_dir().join(format!("zig-{}", pin.version))
 }
 
-/// The default install directory, the baseline's: `target/zig-0.15.1`.
-pub fn default_dir() -> PathBuf {
-    dir_of(ZIG_0_15_1)
-}
-
 /// Makes sure `pin` is installed in `target/zig-<version>/` (see the crate
 /// docs) and returns it.
 ///
@@ -178,14 +173,6 @@ pub fn installed(pin: Pin) -> Result<Zig, Error> {
     }
 }
 
-/// Every pinned release, installed ([`ensure`]) in [`PINS`] order.
-///
-/// # Errors
-/// The first release that fails to install.
-pub fn all() -> Result<Vec<(Pin, Zig)>, Error> {
-    PINS.iter().map(|&p| ensure(p).map(|z| (p, z))).collect()
-}
-
 /// Makes sure the baseline, Zig 0.15.1, is installed and returns it: the
 /// compiler of every check that is about 0.15.1 alone.
 ///
@@ -193,14 +180,6 @@ pub fn all() -> Result<Vec<(Pin, Zig)>, Error> {
 /// As [`ensure`].
 pub fn zig() -> Result<Zig, Error> {
     ensure(ZIG_0_15_1)
-}
-
-/// [`zig`], returning the path of the compiler executable.
-///
-/// # Errors
-/// As [`zig`].
-pub fn ensure_zig() -> Result<PathBuf, Error> {
-    zig().map(|z| z.exe())
 }
 
 #[cfg(test)]

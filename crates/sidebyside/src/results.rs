@@ -116,7 +116,7 @@ pub struct RatioResult {
     /// The median of `per_round`, or the ratio of system-call totals;
     /// `None` when the denominator is 0 or was not measured.
     pub value: Option<f64>,
-    /// The bound issue 7 sets, if any.
+    /// The performance target on this ratio (see `spec::workloads`), if any.
     pub at_most: Option<f64>,
     /// The bound in words.
     pub goal: String,

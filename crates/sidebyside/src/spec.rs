@@ -1,5 +1,6 @@
 //! What is measured: the workloads, the implementations that run each one,
-//! the ratios reported, and the targets of issue 7.
+//! the ratios reported, and the performance targets the project sets on
+//! them (shown on the Measurements page).
 //!
 //! Every process of the benchmark (the Rust worker, the Zig program) takes
 //! the same command line, a [`Job`]:
@@ -243,7 +244,7 @@ pub enum Measure {
 }
 
 /// A ratio `numerator / denominator` between two cases of a workload, and
-/// the bound that issue 7 sets on it, if any.
+/// the performance target on it, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RatioSpec {
     /// Case id of the numerator.
@@ -307,7 +308,7 @@ fn ratio(
     }
 }
 
-/// The workloads of issue 7, with the targets it sets. `scale` divides
+/// The benchmark's workloads, with their performance targets. `scale` divides
 /// every count (1 for the real run; tests and `--quick` use more).
 pub fn workloads(scale: u64) -> Vec<Workload> {
     use Impl::*;

@@ -14,7 +14,7 @@ const DEFAULT_OUT: &str = "target/site";
 
 /// Files a working site must have: the first page, the page static hosts
 /// serve for missing ones, the print page, and mermaid (copied from
-/// `book/mermaid.min.js`, a link to what `cargo xtask setup` generates).
+/// `book/mermaid.min.js`, which `cargo xtask setup` writes).
 const REQUIRED: &[&str] = &["index.html", "404.html", "print.html", "mermaid.min.js"];
 
 /// What `site` was asked for.

@@ -13,7 +13,7 @@ struct Tool {
     version: &'static str,
 }
 
-/// The versions the book is built and tested with (see design.md).
+/// The versions the book is built and tested with.
 const TOOLS: &[Tool] = &[
     Tool {
         name: "mdbook",
@@ -25,10 +25,14 @@ const TOOLS: &[Tool] = &[
     },
 ];
 
-/// Mermaid's files, which `mdbook-mermaid install` writes into the book
-/// root; `book.toml` lists them under `additional-js`. They are generated,
-/// never committed (see .gitignore).
-const MERMAID_FILES: &[&str] = &["mermaid.min.js", "mermaid-init.js"];
+/// Mermaid's script as `mdbook-mermaid install` writes it, and where the
+/// book's diagram loader (assets/mermaid-loader.js) finds it: in the book's
+/// sources, which mdBook copies to the site root. Generated, never
+/// committed (see .gitignore); without it the book still builds and the
+/// loader marks each diagram as not drawn. (`install` also writes
+/// `mermaid-init.js`, which the loader replaces.)
+const MERMAID_SCRIPT: &str = "mermaid.min.js";
+const MERMAID_DEST: &str = "book/mermaid.min.js";
 
 /// Installs what is missing (mdbook, mdbook-mermaid, Zig), generates
 /// mermaid's files, builds the book's own preprocessors and the lab's
@@ -128,7 +132,7 @@ fn ensure_installed(tool: &Tool) -> Result {
 }
 
 /// Has `mdbook-mermaid install` write its files into a scratch book under
-/// `target/`, then copies each one to the book root if it differs. Going
+/// `target/`, then copies mermaid's script into the book if it differs. Going
 /// through a scratch book keeps `install` from editing our `book.toml`, and
 /// comparing contents replaces the files after an upgrade (`install` itself
 /// skips files that exist).
@@ -147,12 +151,10 @@ fn generate_mermaid_files() -> Result {
             .arg(&scratch)
             .env("RUST_LOG", "warn"),
     )?;
-    for name in MERMAID_FILES {
-        let generated = fs::read(scratch.join(name)).map_err(fail)?;
-        let target = root.join(name);
-        if fs::read(&target).ok().as_ref() != Some(&generated) {
-            fs::write(&target, &generated).map_err(fail)?;
-        }
+    let generated = fs::read(scratch.join(MERMAID_SCRIPT)).map_err(fail)?;
+    let target = root.join(MERMAID_DEST);
+    if fs::read(&target).ok().as_ref() != Some(&generated) {
+        fs::write(&target, &generated).map_err(fail)?;
     }
     Ok(())
 }

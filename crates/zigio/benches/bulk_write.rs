@@ -2,7 +2,7 @@
 //! plain `copy_from_slice` of the same bytes into the same kind of storage.
 //!
 //! The write fits, so it is the writer's fast path: a bounds check and one
-//! copy. Target (issue 2): at least 80% of the `copy_from_slice`
+//! copy. Target: at least 80% of the `copy_from_slice`
 //! throughput. Run:
 //! `cargo bench -p zigio --bench bulk_write -- --warm-up-time 1 --measurement-time 3`.
 //!

@@ -160,7 +160,7 @@ fn hot_paths(c: &mut Criterion) {
             black_box(w.into_vec())
         })
     });
-    // The baseline issue 7 names: filling a `Vec` with `resize(n, 0)`.
+    // The baseline: filling a `Vec` with `resize(n, 0)`.
     #[allow(clippy::slow_vector_initialization)]
     g.bench_function("vec_resize", |b| {
         b.iter(|| {

@@ -9,7 +9,7 @@
 //! - `std_bufwriter`: the same loop over `std::io::BufWriter` (capacity
 //!   4096) around `std::io::sink()`.
 //!
-//! Targets (issue 2): `dyn` within 10% of `concrete`, and at least as fast
+//! Targets: `dyn` within 10% of `concrete`, and at least as fast
 //! as `std_bufwriter`. Run:
 //! `cargo bench -p zigio --bench small_writes -- --warm-up-time 1 --measurement-time 3`.
 //!

@@ -1,5 +1,6 @@
 //! System calls of the file writer, counted by `strace -c -f`, against Zig
-//! 0.15.1's measured counts (design.md, "Measuring") and std's `BufWriter`.
+//! 0.15.1's counts (measured under strace, as recorded in
+//! book/data/measurements.json) and std's `BufWriter`.
 //!
 //! The test binary runs itself under strace with `ZIGIO_SYSCALL_WORKLOAD`
 //! set; the child then does nothing but the workload, so every write-family

@@ -349,7 +349,8 @@ fn dir(path: &str, mode: u32, mtime: u64) -> Entry {
     }
 }
 
-/// The fixed set of edge cases the issue names.
+/// The fixed set of edge cases: paths at the limits of
+/// the ustar and pax formats.
 fn edge_cases() -> Vec<(Entry, Via)> {
     // 150 bytes with slashes: fits the ustar prefix + name split.
     let split = format!("top/{}/{}", "s".repeat(100), "file-in-prefix.txt");

@@ -1,10 +1,11 @@
-//! The book against the real Zig 0.15.1 (installed by `pinned-zig` into
-//! `target/zig-0.15.1`):
-//! - every citation of Zig's standard library names lines that exist and
-//!   hold the symbol it is about ([`citations`]);
-//! - every ```` ```zig ```` block is a program that builds in Debug, runs,
-//!   and prints its ```` ```text ```` block; every declared Rust port of a
-//!   Zig program prints the same ([`snippets`]);
+//! The book against the real Zig compilers (installed by `pinned-zig` into
+//! `target/zig-<version>`):
+//! - every citation of Zig's standard library names lines of 0.15.1 that
+//!   exist and hold the symbol it is about ([`citations`]);
+//! - every ```` ```zig ```` program, on 0.15.1, 0.16.0 and 0.17.1 (or its
+//!   port to that release), builds in Debug, runs, and prints its
+//!   ```` ```text ```` block; every declared Rust port of a Zig program
+//!   prints the same ([`snippets`]);
 //! - the buffer lab's Zig programs print the harness's trace ([`lab`]).
 
 // Shared with the `book` test: the same chapter list, code blocks and
@@ -96,7 +97,7 @@ fn zig_snippets_build_run_and_print_their_text_block_on_every_version() {
         let (found, misplaced) = snippets::groups(&file, &text);
         groups.extend(found);
         problems.extend(misplaced);
-        mirrors.extend(snippets::scan(&file, &text).1);
+        mirrors.extend(snippets::mirrors(&file, &text));
     }
     let ports: usize = groups.iter().map(|g| g.ports.len()).sum();
     println!(

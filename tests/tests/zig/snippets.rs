@@ -2,6 +2,13 @@
 //! the pinned compiler and run; the ```` ```text ```` block right after one
 //! is its exact standard output.
 //!
+//! Later releases: a block tagged `zig,zig-0.16.0,zig-0.17.1`, after a
+//! program's output, is its port to those releases, with its own output
+//! block; a ```` ```text,zig-0.17.1 ```` block right after an output block
+//! is what the same program prints on that release. A program and its
+//! ports form a [`Group`]; on each pinned release the test runs the port
+//! tagged with it, or else the 0.15.1 program.
+//!
 //! Mirrors: a Zig program and its Rust port are declared a pair by an HTML
 //! comment on the line before each block, `<!-- mirror: NAME -->`; both
 //! must be followed by a text block, and the two texts must be equal. (The
@@ -214,8 +221,9 @@ fn mirror_name(block: &CodeBlock) -> Option<String> {
         .map(|n| n.trim().to_string())
 }
 
-/// The Zig programs of a chapter, and its mirror declarations by name.
-pub fn scan(file: &Path, markdown: &str) -> (Vec<ZigSnippet>, Vec<(String, MirrorSide)>) {
+/// The mirror declarations of a chapter, by name (the programs themselves
+/// are read by [`groups`]).
+pub fn mirrors(file: &Path, markdown: &str) -> Vec<(String, MirrorSide)> {
     let blocks = code_blocks(markdown);
     let text_after = |i: usize| {
         blocks
@@ -223,34 +231,20 @@ pub fn scan(file: &Path, markdown: &str) -> (Vec<ZigSnippet>, Vec<(String, Mirro
             .filter(|b| b.follows_previous && language(b) == Some("text"))
             .map(|b| b.content.clone())
     };
-    let mut snippets = Vec::new();
-    let mut mirrors = Vec::new();
-    for (i, block) in blocks.iter().enumerate() {
-        let lang = language(block);
-        let tagged = block.tokens().iter().any(|t| t.starts_with("zig-"));
-        if lang == Some("zig") && !tagged {
-            snippets.push(ZigSnippet {
+    blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, block)| {
+            let name = mirror_name(block)?;
+            let side = MirrorSide {
                 file: file.to_path_buf(),
                 line: block.line,
-                source: block.content.clone(),
+                language: language(block).unwrap_or("").to_string(),
                 expected: text_after(i),
-                versions: Vec::new(),
-                outputs: Vec::new(),
-            });
-        }
-        if let Some(name) = mirror_name(block) {
-            mirrors.push((
-                name,
-                MirrorSide {
-                    file: file.to_path_buf(),
-                    line: block.line,
-                    language: lang.unwrap_or("").to_string(),
-                    expected: text_after(i),
-                },
-            ));
-        }
-    }
-    (snippets, mirrors)
+            };
+            Some((name, side))
+        })
+        .collect()
 }
 
 /// Checks that every mirror name has exactly one Zig and one Rust block,
@@ -502,11 +496,12 @@ hello
 
     #[test]
     fn mirrors_are_paired_by_name_and_compared() {
-        let (snippets, mirrors) = scan(Path::new("ch.md"), CHAPTER);
-        assert_eq!(snippets.len(), 1);
-        assert_eq!(snippets[0].expected.as_deref(), Some("hi\n"));
-        assert_eq!(mirrors.len(), 2);
-        let p: Vec<String> = check_mirrors(&mirrors)
+        let (programs, _) = groups(Path::new("ch.md"), CHAPTER);
+        let declared = mirrors(Path::new("ch.md"), CHAPTER);
+        assert_eq!(programs.len(), 1);
+        assert_eq!(programs[0].baseline.expected.as_deref(), Some("hi\n"));
+        assert_eq!(declared.len(), 2);
+        let p: Vec<String> = check_mirrors(&declared)
             .iter()
             .map(|p| p.to_string())
             .collect();
@@ -516,13 +511,13 @@ hello
             "{p:?}"
         );
         let same = CHAPTER.replace("hello\n```\n", "hi\n```\n");
-        assert!(check_mirrors(&scan(Path::new("ch.md"), &same).1).is_empty());
+        assert!(check_mirrors(&mirrors(Path::new("ch.md"), &same)).is_empty());
     }
 
     #[test]
     fn a_lone_mirror_is_reported() {
         let one = &CHAPTER[..CHAPTER.find("<!-- mirror: hello -->\n```rust").unwrap()];
-        let p: Vec<String> = check_mirrors(&scan(Path::new("ch.md"), one).1)
+        let p: Vec<String> = check_mirrors(&mirrors(Path::new("ch.md"), one))
             .iter()
             .map(|p| p.to_string())
             .collect();
@@ -577,8 +572,8 @@ newer
         assert_eq!(run("0.15.1"), ("base".into(), Some("old".into())));
         assert_eq!(run("0.16.0"), ("port".into(), Some("new".into())));
         assert_eq!(run("0.17.1"), ("port".into(), Some("newer".into())));
-        // The mirror scan sees only the baseline.
-        assert_eq!(scan(Path::new("ch.md"), PORTED).0.len(), 1);
+        // The port belongs to the baseline's group, not a program of its own.
+        assert_eq!(found[0].ports.len(), 1);
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
             if job.dry {
                 return Ok(0);
             }
-            // Issue 7's reference is `resize(n, 0)` itself, not `vec![0; n]`
+            // The reference case is `resize(n, 0)` itself, not `vec![0; n]`
             // (which gets zeroed pages from calloc and writes nothing).
             #[allow(clippy::slow_vector_initialization)]
             let v = {
