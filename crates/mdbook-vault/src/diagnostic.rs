@@ -57,7 +57,9 @@ impl Problem {
             Problem::UnknownZigFile => "citation of an unknown Zig std file",
             Problem::MalformedRange => "citation with a malformed line range (want A or A-B)",
             Problem::ReversedRange => "citation whose line range ends before it starts",
-            Problem::UnrecordedCitation(_) => "citation missing from the table of later Zig releases",
+            Problem::UnrecordedCitation(_) => {
+                "citation missing from the table of later Zig releases"
+            }
             Problem::BacklinksNotAppended => {
                 "cannot append the \"Linked from\" section: the chapter ends inside an open block"
             }

@@ -186,7 +186,17 @@ impl CitationTable {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let [path, lines, symbol, version, status, at_path, at_lines, name] = cols[..] else {
+            let [
+                path,
+                lines,
+                symbol,
+                version,
+                status,
+                at_path,
+                at_lines,
+                name,
+            ] = cols[..]
+            else {
                 return Err(format!("line {n}: {} columns, want 8", cols.len()));
             };
             let (first, last) =

@@ -106,7 +106,13 @@ fn compare(
     let table = Path::new(TABLE_PATH);
     let committed = match CitationTable::parse(committed_text) {
         Ok(t) => t,
-        Err(e) => return vec![Problem::new(table, 1, format!("{e}; rewrite it with `{RECORD}`"))],
+        Err(e) => {
+            return vec![Problem::new(
+                table,
+                1,
+                format!("{e}; rewrite it with `{RECORD}`"),
+            )];
+        }
     };
     let mut problems = Vec::new();
     for row in &fresh.rows {
@@ -141,7 +147,11 @@ fn compare(
                 versions::row_text(old)
             ),
         };
-        problems.push(Problem::new(file, *line, format!("{message}\n  (rewrite the table with `{RECORD}`)")));
+        problems.push(Problem::new(
+            file,
+            *line,
+            format!("{message}\n  (rewrite the table with `{RECORD}`)"),
+        ));
     }
     let lines = row_lines(committed_text);
     for row in &committed.rows {
@@ -150,7 +160,9 @@ fn compare(
             problems.push(Problem::new(
                 table,
                 lines.get(&text).copied().unwrap_or(1),
-                format!("row for no citation of the book: {text} (rewrite the table with `{RECORD}`)"),
+                format!(
+                    "row for no citation of the book: {text} (rewrite the table with `{RECORD}`)"
+                ),
             ));
         }
     }
@@ -193,7 +205,10 @@ fn citations_are_located_in_every_later_release() {
     println!("located and compared in {:.2?}", start.elapsed());
     crate::fail_on(problems);
     // Same rows, so only the comment could differ.
-    assert_eq!(committed, rendered, "{TABLE_PATH}: rewrite it with `{RECORD}`");
+    assert_eq!(
+        committed, rendered,
+        "{TABLE_PATH}: rewrite it with `{RECORD}`"
+    );
 }
 
 /// Checks every citation of one chapter. `source(std_path)` returns the text

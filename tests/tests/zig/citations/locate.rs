@@ -178,7 +178,10 @@ impl Std {
         // The nearest path first: `Io/File.zig` before `Build/Step/File.zig`.
         same_name.sort_by_key(|f| (f.matches('/').count(), f.as_str()));
         out.extend(same_name.iter().map(|f| f.to_string()));
-        let dirs: Vec<String> = out.iter().map(|f| format!("{}/", f.trim_end_matches(".zig"))).collect();
+        let dirs: Vec<String> = out
+            .iter()
+            .map(|f| format!("{}/", f.trim_end_matches(".zig")))
+            .collect();
         for d in dirs {
             out.extend(self.files.iter().filter(|f| f.starts_with(&d)).cloned());
         }
@@ -255,6 +258,69 @@ fn normal(name: &str) -> String {
 /// `header` with `name` replaced, to compare signatures across a rename.
 fn without_name(header: &str, name: &str) -> String {
     header.replacen(name, "\u{0}", 1)
+}
+
+/// The least similarity, from 0 to 1, between cited lines and the lines
+/// [`best_window`] takes for them; below it the whole declaration is given.
+const WINDOW_SIMILARITY: f64 = 0.4;
+
+/// The longest citation [`best_window`] looks for (edit distance grows
+/// with the square of the text's length); longer ones get the declaration.
+const MAX_WINDOW: usize = 40;
+
+/// Within lines `first..=last` of `lines`, the run of lines most like
+/// `cited` (trimmed, compared as one text), as long as `cited` or up to two
+/// lines longer or shorter, that holds one of `spellings` when there are
+/// any; `None` when none reaches [`WINDOW_SIMILARITY`].
+fn best_window(
+    lines: &[String],
+    first: u32,
+    last: u32,
+    cited: &[&str],
+    spellings: &[String],
+) -> Option<(u32, u32)> {
+    let want = cited.join("\n");
+    let body = lines.get(first as usize - 1..last as usize)?;
+    let hay = trimmed(body);
+    let mut best: Option<(f64, u32, u32)> = None;
+    // The cited length first, then one and two lines off; a near-exact
+    // match ends the search.
+    let n = cited.len();
+    let lens = [n, n.saturating_sub(1), n + 1, n.saturating_sub(2), n + 2];
+    for len in lens.into_iter().filter(|&l| l >= 1) {
+        if best.is_some_and(|(s, _, _)| s >= 0.95) {
+            break;
+        }
+        for start in 0..=hay.len().saturating_sub(len) {
+            let window = &hay[start..(start + len).min(hay.len())];
+            let text = window.join("\n");
+            // The edit distance is at least the difference in length, so a
+            // window that cannot beat the best so far is skipped unscored.
+            let (x, y) = (text.chars().count(), want.chars().count());
+            let bound = 1.0 - x.abs_diff(y) as f64 / x.max(y).max(1) as f64;
+            if best.is_some_and(|(s, _, _)| bound <= s) {
+                continue;
+            }
+            if !spellings.is_empty()
+                && !spellings.iter().any(|n| {
+                    text.match_indices(n.as_str()).any(|(i, _)| {
+                        let before = text[..i].chars().next_back();
+                        let after = text[i + n.len()..].chars().next();
+                        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+                    })
+                })
+            {
+                continue;
+            }
+            let score = strsim::normalized_levenshtein(&text, &want);
+            if best.is_none_or(|(s, _, _)| score > s) {
+                let at = first + start as u32;
+                best = Some((score, at, at + window.len() as u32 - 1));
+            }
+        }
+    }
+    best.filter(|(s, _, _)| *s >= WINDOW_SIMILARITY)
+        .map(|(_, a, b)| (a, b))
 }
 
 /// Where `key`, a citation of 0.15.1 whose file has `old` lines, is in
@@ -412,6 +478,27 @@ pub fn locate(key: &Key, old: &[String], spellings: &[String], std: &mut Std) ->
             let (status, at) = found(&file, 1, n as u32, Some(&d.name));
             return row(status, at);
         }
+        // A struct whose file became the struct (`const ArenaAllocator =
+        // @This();` in `heap/ArenaAllocator.zig`) is that whole file.
+        if d.header.contains("@This()")
+            && anchor.last > anchor.first
+            && let Some(n) = std.lines(&path).map(<[String]>::len)
+        {
+            let (status, at) = found(&path, 1, n as u32, Some(&d.name));
+            return row(status, at);
+        }
+        // Lines inside a declaration that changed (`Thread.zig:1433-1440`,
+        // the guard page's `mprotect` in `spawn`): the part of the new
+        // declaration most like them, rather than all of it.
+        if !is_symbol
+            && (a, b) != (anchor.first, anchor.last)
+            && cited.len() <= MAX_WINDOW
+            && let Some(lines) = std.lines(&path)
+            && let Some((first, last)) = best_window(lines, d.first, d.last, &cited, spellings)
+        {
+            let (status, at) = found(&path, first, last, Some(&d.name));
+            return row(status, at);
+        }
         let (status, at) = found(&path, d.first, d.last, Some(&d.name));
         return row(status, at);
     }
@@ -427,7 +514,8 @@ pub fn locate(key: &Key, old: &[String], spellings: &[String], std: &mut Std) ->
             let renamed = declarations(lines).into_iter().find(|d| {
                 !old_names.contains(&d.name.as_str())
                     && ((!anchor.doc.is_empty() && d.doc == anchor.doc)
-                        || (signature.contains('(') && without_name(&d.header, &d.name) == signature))
+                        || (signature.contains('(')
+                            && without_name(&d.header, &d.name) == signature))
             });
             if let Some(d) = renamed {
                 return row(
@@ -459,7 +547,10 @@ mod tests {
             "/// Doc.\npub fn a(\n    x: u8,\n) void {\n    _ = x;\n}\nconst b = 1;\nend: usize = 0,\n",
         );
         let d = declarations(&src);
-        let got: Vec<_> = d.iter().map(|d| (d.name.as_str(), d.first, d.last)).collect();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.name.as_str(), d.first, d.last))
+            .collect();
         assert_eq!(got, [("a", 2, 6), ("x", 3, 3), ("b", 7, 7), ("end", 8, 8)]);
         assert_eq!(d[0].doc, "/// Doc.");
     }
@@ -513,5 +604,20 @@ mod tests {
         let r = locate(&key(4, 6, "rebase"), &old, &["rebase".into()], &mut std);
         assert_eq!((r.status, r.at), (Status::Removed, None));
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn changed_lines_inside_a_declaration_are_found_by_likeness() {
+        let body = lines(
+            "fn spawn() void {\n    const a = 1;\n    // guard page\n    protect(mapped[guard..], rw);\n    const b = 2;\n}\n",
+        );
+        let cited = ["// guard page", "mprotect(mapped[guard..], rw);"];
+        assert_eq!(
+            best_window(&body, 1, 6, &cited, &["guard".into()]),
+            Some((3, 4))
+        );
+        // Nothing alike, or nothing holding the symbol: no window.
+        assert_eq!(best_window(&body, 1, 6, &["zzzz qqqq xxxx"], &[]), None);
+        assert_eq!(best_window(&body, 1, 6, &cited, &["other".into()]), None);
     }
 }
