@@ -80,6 +80,25 @@ pub fn std_path(file: &str) -> Option<&'static str> {
         .map(|(_, path)| *path)
 }
 
+/// The name a code span stands for: `w.consume(n)` → `consume`,
+/// `std.Io.Writer.fixed` → `fixed`, `end: usize` → `end`, `@fieldParentPtr`
+/// → `fieldParentPtr`. `None` if what is left is not an identifier, so that
+/// a code span such as `"Hello"` or `0` names no symbol.
+pub fn identifier(span: &str) -> Option<String> {
+    let s = span.trim().trim_start_matches(['@', '.', '*', '&']);
+    let s = s
+        .split(['(', ' ', ':', '=', '[', '{', ',', '<', ';'])
+        .next()
+        .unwrap_or("");
+    let s = s.rsplit('.').next().unwrap_or("");
+    let mut chars = s.chars();
+    let ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ok.then(|| s.to_string())
+}
+
 /// A well-formed citation found in a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {

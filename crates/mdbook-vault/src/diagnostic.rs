@@ -24,13 +24,27 @@ pub enum Problem {
     MalformedRange,
     /// A citation's range ends before it starts.
     ReversedRange,
+    /// A citation has no row in the recorded table of later releases for
+    /// the versions listed (`book/data/zig-citations.tsv`).
+    UnrecordedCitation(Vec<String>),
     /// The "Linked from" section could not be appended, because the chapter
     /// ends inside a block that swallows it (e.g. an unclosed code fence).
     BacklinksNotAppended,
 }
 
 impl Problem {
-    fn describe(&self) -> &'static str {
+    fn describe(&self) -> String {
+        if let Problem::UnrecordedCitation(versions) = self {
+            return format!(
+                "citation missing from the table of later Zig releases for {} \
+                 (regenerate it: BOOK_RECORD=1 cargo test -p book-tests --test zig citations)",
+                versions.join(", ")
+            );
+        }
+        self.describe_fixed().to_string()
+    }
+
+    fn describe_fixed(&self) -> &'static str {
         match self {
             Problem::MissingPage => "broken wiki link: no chapter has this title",
             Problem::AmbiguousPage => "ambiguous wiki link: several chapters have this title",
@@ -43,6 +57,9 @@ impl Problem {
             Problem::UnknownZigFile => "citation of an unknown Zig std file",
             Problem::MalformedRange => "citation with a malformed line range (want A or A-B)",
             Problem::ReversedRange => "citation whose line range ends before it starts",
+            Problem::UnrecordedCitation(_) => {
+                "citation missing from the table of later Zig releases"
+            }
             Problem::BacklinksNotAppended => {
                 "cannot append the \"Linked from\" section: the chapter ends inside an open block"
             }

@@ -18,7 +18,10 @@
 //!    "Linked from" section ([`backlinks`]).
 //! 4. **Citations** of Zig 0.15.1's standard library written as code spans,
 //!    `` `Writer.zig:122-132` ``, become links to the cited lines; their
-//!    symbols are extracted for checking ([`citation`]).
+//!    symbols are extracted for checking ([`citation`]). With the recorded
+//!    table of later releases (`citation-table` in `book.toml`), each link is
+//!    followed by where the symbol lives in 0.16.0 and 0.17.1, and a
+//!    citation the table lacks fails the build ([`versions`]).
 //!
 //! All of it works on pulldown-cmark events with source offsets: ranges are
 //! found through events and replacements are spliced into the original text,
@@ -63,6 +66,7 @@ pub mod markdown;
 pub mod paths;
 pub mod preprocessor;
 pub mod suggest;
+pub mod versions;
 pub mod wikilink;
 
 mod process;
@@ -116,6 +120,12 @@ pub struct Options {
     /// `book.toml`, relative to the book root); prefixes chapter paths in
     /// diagnostics. Defaults to `book`.
     pub source_dir: PathBuf,
+    /// Where each citation lives in later Zig releases
+    /// ([`versions::TABLE_FILE`]). When set, every citation must have a row
+    /// for every release the table covers (a missing one is an error), and
+    /// each linked citation is followed by one element per release; when
+    /// `None`, citations link to 0.15.1 only.
+    pub citation_table: Option<versions::CitationTable>,
 }
 
 impl Default for Options {
@@ -123,6 +133,7 @@ impl Default for Options {
         Options {
             markdown: MarkdownOptions::default(),
             source_dir: PathBuf::from("book"),
+            citation_table: None,
         }
     }
 }

@@ -39,7 +39,14 @@ fn preprocess() -> ExitCode {
             ctx.mdbook_version
         );
     }
-    match preprocessor::run(&ctx, book) {
+    let table = match preprocessor::citation_table(&ctx) {
+        Ok(table) => table,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match preprocessor::run_with(&ctx, book, table) {
         Ok(book) => {
             let mut stdout = io::stdout().lock();
             match serde_json::to_writer(&mut stdout, &book).map_err(io::Error::from) {

@@ -21,7 +21,8 @@ impl Preprocessor for Vault {
 
     /// Rewrites the book; on errors, fails with all diagnostics, one a line.
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        run(ctx, book).map_err(|diagnostics| {
+        let table = citation_table(ctx).map_err(Error::msg)?;
+        run_with(ctx, book, table).map_err(|diagnostics| {
             let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
             Error::msg(lines.join("\n"))
         })
@@ -52,7 +53,32 @@ pub fn options(ctx: &PreprocessorContext) -> Options {
             admonitions: flag("admonitions"),
         },
         source_dir: ctx.config.book.src.clone(),
+        citation_table: None,
     }
+}
+
+/// The key of `[preprocessor.vault]` naming the table of later releases,
+/// relative to the book's source directory (the book uses
+/// [`crate::versions::TABLE_FILE`]).
+pub const CITATION_TABLE_KEY: &str = "preprocessor.vault.citation-table";
+
+/// Reads the table `book.toml` names, if it names one.
+///
+/// # Errors
+/// The file cannot be read or is malformed: one diagnostic naming it.
+pub fn citation_table(
+    ctx: &PreprocessorContext,
+) -> std::result::Result<Option<crate::versions::CitationTable>, String> {
+    let Some(rel) = ctx.config.get::<String>(CITATION_TABLE_KEY).ok().flatten() else {
+        return Ok(None);
+    };
+    let shown = ctx.config.book.src.join(&rel);
+    let path = ctx.root.join(&shown);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read the citation table: {e}", shown.display()))?;
+    crate::versions::CitationTable::parse(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", shown.display()))
 }
 
 /// Processes every non-draft chapter of `book` (in `SUMMARY.md` order) and
@@ -61,9 +87,18 @@ pub fn options(ctx: &PreprocessorContext) -> Options {
 /// # Errors
 /// Every [`Diagnostic`] found, when there is at least one; the book is then
 /// not to be rendered.
-pub fn run(
+pub fn run(ctx: &PreprocessorContext, book: Book) -> std::result::Result<Book, Vec<Diagnostic>> {
+    run_with(ctx, book, None)
+}
+
+/// [`run`] with the table of later releases ([`citation_table`]).
+///
+/// # Errors
+/// As [`run`], including citations missing from `table`.
+pub fn run_with(
     ctx: &PreprocessorContext,
     mut book: Book,
+    table: Option<crate::versions::CitationTable>,
 ) -> std::result::Result<Book, Vec<Diagnostic>> {
     let chapters: Vec<Chapter> = book
         .chapters()
@@ -77,7 +112,11 @@ pub fn run(
             })
         })
         .collect();
-    let output = process(&chapters, &options(ctx));
+    let options = Options {
+        citation_table: table,
+        ..options(ctx)
+    };
+    let output = process(&chapters, &options);
     if !output.is_ok() {
         return Err(output.diagnostics);
     }

@@ -8,6 +8,7 @@ use crate::ids::{self, PageIds};
 use crate::markdown::{Edit, LineIndex, splice};
 use crate::paths::relative_url;
 use crate::suggest;
+use crate::versions;
 use crate::wikilink::{self, HeadingIndex, WikiLink, collapse_whitespace, heading_key};
 use crate::{Chapter, Options, Output};
 use std::cell::OnceCell;
@@ -77,6 +78,9 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
         let here = &scanned[ci];
         let mut found = Vec::new();
         let mut edits = here.citation_edits.clone();
+        if let Some(table) = &options.citation_table {
+            version_citations(&file, here, table, &mut edits, &mut found);
+        }
 
         for (li, link) in here.links.iter().enumerate() {
             let problem = |problem, suggestion| Diagnostic {
@@ -303,6 +307,40 @@ fn resolve(
                 format!("[[{page}#{h}]]")
             });
             Err((Problem::MissingHeading, suggestion))
+        }
+    }
+}
+
+/// Appends each linked citation's per-release elements to its link edit,
+/// and reports every citation (linked or not) that the table lacks.
+fn version_citations(
+    file: &std::path::Path,
+    here: &Scanned,
+    table: &versions::CitationTable,
+    edits: &mut [Edit],
+    found: &mut Vec<(usize, Diagnostic)>,
+) {
+    for c in &here.citations.citations {
+        match versions::version_elements(c, table) {
+            Ok(html) => {
+                // A link edit ends where its code span ends.
+                if let Some(edit) = edits
+                    .iter_mut()
+                    .find(|e| e.range.end == c.range.end && e.replacement.starts_with(['[', '\\']))
+                {
+                    edit.replacement.push_str(&html);
+                }
+            }
+            Err(missing) => found.push((
+                c.range.start,
+                Diagnostic {
+                    file: file.to_path_buf(),
+                    line: c.line,
+                    target: format!("`{}`", c.text),
+                    problem: Problem::UnrecordedCitation(missing),
+                    suggestion: None,
+                },
+            )),
         }
     }
 }
