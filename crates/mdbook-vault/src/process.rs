@@ -116,7 +116,7 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
             let url = relative_url(&chapter.path, &target.path, fragment);
             edits.push(Edit {
                 range: link.range.clone(),
-                replacement: format!("[{}]({url})", link.text),
+                replacement: link_markdown(&chapter.content, link, &url),
             });
             if resolved.chapter != ci {
                 backlinks[resolved.chapter].insert((ci, here.under[li]));
@@ -201,7 +201,7 @@ fn scan(chapter: &Chapter, options: &Options) -> Scanned {
         .map(|(i, l)| {
             let edit = Edit {
                 range: l.range.clone(),
-                replacement: format!("[{}](#)", l.text),
+                replacement: link_markdown(text, l, "#"),
             };
             (edit, Some(i))
         })
@@ -242,6 +242,20 @@ fn scan(chapter: &Chapter, options: &Options) -> Scanned {
         index,
         under,
     }
+}
+
+/// The markdown link that replaces `link` in `content`.
+///
+/// After a `]` (a footnote reference `[^n]`, a bracketed word) a plain
+/// `[text](url)` would be read as the label of a reference link and turn the
+/// bracket before it into text; an empty comment keeps the two apart.
+fn link_markdown(content: &str, link: &WikiLink, url: &str) -> String {
+    let separator = if content[..link.range.start].ends_with(']') {
+        "<!-- -->"
+    } else {
+        ""
+    };
+    format!("{separator}[{}]({url})", link.text)
 }
 
 type Failure = (Problem, Option<String>);

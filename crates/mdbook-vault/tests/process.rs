@@ -560,3 +560,37 @@ fn an_empty_alias_does_not_hide_what_follows() {
         out.chapters[0]
     );
 }
+
+#[test]
+fn a_link_right_after_a_bracket_keeps_the_bracket_markdown() {
+    let chapters = [
+        Chapter::new(
+            "a.md",
+            "A",
+            "Note[^n][[B]] and [word][[B|b]].\n\n[^n]: A footnote.\n",
+        ),
+        Chapter::new("b.md", "B", "# B\n"),
+    ];
+    let out = run(&chapters);
+    assert!(out.is_ok(), "{:?}", out.diagnostics);
+    let html = {
+        let mut html = String::new();
+        let parser =
+            pulldown_cmark::Parser::new_ext(&out.chapters[0], pulldown_cmark::Options::all());
+        pulldown_cmark::html::push_html(&mut html, parser);
+        html
+    };
+    assert!(html.contains("footnote-reference"), "footnote lost: {html}");
+    assert!(
+        html.contains("[word]<!-- --><a href=\"b.md\">b</a>"),
+        "{html}"
+    );
+    // The rewritten chapter is a fixed point: a second pass changes nothing.
+    let again = [
+        Chapter::new("a.md", "A", out.chapters[0].clone()),
+        chapters[1].clone(),
+    ];
+    let second = run(&again);
+    assert!(second.is_ok(), "{:?}", second.diagnostics);
+    assert_eq!(second.chapters[0], out.chapters[0]);
+}
