@@ -75,6 +75,16 @@ fn check_block(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) {
         );
         return;
     };
+    // `zig-<version>` marks a per-version port or output (tests/tests/zig
+    // checks the versions); it means nothing on any other block.
+    if lang != "zig" && lang != "text" {
+        for token in tokens.iter().filter(|t| t.starts_with("zig-")) {
+            problem(format!(
+                "fence attribute `{token}`: version tags belong on ```zig ports and \
+                 ```text outputs only, not on a `{lang}` block"
+            ));
+        }
+    }
     if lang != "rust" {
         if is_rust_for_rustdoc(block) {
             problem(format!(
@@ -98,6 +108,8 @@ fn check_block(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) {
                      `<!-- snippet {token}: <why> -->` on the line before the block"
                 ));
             }
+        } else if token.starts_with("zig-") {
+            // Reported above.
         } else if token == "compile_fail" {
             problem(
                 "fence attribute `compile_fail`: skeptic 0.14 does not know it and would \
@@ -216,6 +228,16 @@ mod tests {
         assert!(m[0].starts_with("ch.md:1: code block without a language"));
         assert!(m[1].starts_with("ch.md:5: fence `ignore`"));
         assert!(m[2].starts_with("ch.md:9: indented code block"));
+    }
+
+    #[test]
+    fn zig_version_tags_only_on_zig_and_text_blocks() {
+        let ok = "```zig\nA\n```\n\n```text\na\n```\n\n```text,zig-0.17.1\nb\n```\n\nP\n\n```zig,zig-0.16.0\nB\n```\n";
+        assert_eq!(messages(ok), Vec::<String>::new());
+        let m = messages("```rust,zig-0.16.0\nfn main() {}\n```\n\n```c,zig-0.17.1\nx\n```\n");
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].starts_with("ch.md:1: fence attribute `zig-0.16.0`: version tags belong on"));
+        assert!(m[1].starts_with("ch.md:5: fence attribute `zig-0.17.1`"));
     }
 
     #[test]

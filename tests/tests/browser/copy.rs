@@ -44,9 +44,9 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         let blocks = browser
             .step(
                 "finding code blocks with a copy button",
-                browser
-                    .client()
-                    .find_all(Locator::Css("pre:has(> .buttons .clip-button)")),
+                browser.client().find_all(Locator::Css(
+                    "pre:not([hidden]):has(> .buttons .clip-button)",
+                )),
             )
             .await?;
         for (index, block) in blocks.iter().enumerate() {

@@ -18,6 +18,9 @@
 //! - [`weight`]: mermaid loads only on pages with a diagram; the transfer
 //!   size of every page is written to `page-weights.md`.
 //! - [`hosting`]: the 404 page at any depth, edit links, the print page.
+//! - [`versions`]: the Zig version switch shows each group's program and
+//!   output, and each citation's location, for the picked release, on
+//!   every page and after a reload.
 //! - [`lab`]: the buffer lab's two WebAssembly engines show the traces of
 //!   the native runs, for its presets and seeded random scripts.
 //!
@@ -37,6 +40,7 @@ mod server;
 mod site;
 mod themes;
 mod toc;
+mod versions;
 mod weight;
 
 use std::fmt::Display;
@@ -138,6 +142,11 @@ fn mermaid_loads_only_on_pages_with_diagrams() {
 #[test]
 fn the_buffer_lab_shows_the_native_traces_of_both_engines() {
     run("lab", lab::check);
+}
+
+#[test]
+fn the_zig_version_switch_changes_every_program_and_citation() {
+    run("versions", versions::check);
 }
 
 #[test]
