@@ -21,6 +21,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pinned_zig::{BuildOptions, Zig};
@@ -365,9 +366,12 @@ pub fn check_snippet(
         {
             return vec![problem(format!("cannot write {}: {e}", src.display()))];
         }
-        // A private output name, renamed into place: test processes that
-        // build the same snippet at once never see a half-written file.
-        let private = dir.join(format!("{name}.{}", std::process::id()));
+        // A private output name, renamed into place: test processes and
+        // threads that build the same snippet at once never see a
+        // half-written file.
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let build = BUILDS.fetch_add(1, Ordering::Relaxed);
+        let private = dir.join(format!("{name}.{}.{build}", std::process::id()));
         if let Err(e) = zig.build_exe(&src, &private, &BuildOptions::default()) {
             return vec![
                 problem("the Zig program does not compile".into()).with_detail(compile_detail(
