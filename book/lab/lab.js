@@ -342,6 +342,11 @@
       }
       codes.rust.textContent = rust;
       codes.zig.textContent = zig;
+      // mdBook highlighted the page's code when it loaded; these blocks are
+      // filled later (the Zig grammar is assets/zig-highlight.js).
+      if (window.hljs) {
+        for (const code of Object.values(codes)) window.hljs.highlightBlock(code);
+      }
     }
 
     let timer = 0;

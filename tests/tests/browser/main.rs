@@ -14,6 +14,7 @@
 //!   lands on its page with its heading in view; the "Linked from" lists
 //!   match the links and their own links work.
 //! - [`search`]: searching finds the pages that discuss each term.
+//! - [`highlight`]: Zig blocks are highlighted, in a light and a dark theme.
 //! - [`copy`]: a code block's copy button copies exactly its visible text.
 //! - [`weight`]: mermaid loads only on pages with a diagram; the transfer
 //!   size of every page is written to `page-weights.md`.
@@ -30,6 +31,7 @@
 
 mod browser;
 mod copy;
+mod highlight;
 mod hosting;
 mod lab;
 mod links;
@@ -127,6 +129,11 @@ fn linked_from_lists_match_the_links() {
 #[test]
 fn search_finds_the_pages_that_discuss_each_term() {
     run("search", search::check);
+}
+
+#[test]
+fn zig_blocks_are_highlighted() {
+    run("highlight", highlight::check);
 }
 
 #[test]
