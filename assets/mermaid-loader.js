@@ -1,22 +1,29 @@
-// Draws the book's ```mermaid diagrams, loading mermaid (about 2.7 MB) only
-// on pages that have one. book.toml lists this file as the only
-// `additional-js`, in place of mdbook-mermaid's `mermaid.min.js` and
-// `mermaid-init.js`, which every page would otherwise download.
+// Shows the book's ```mermaid diagrams in the theme of the page.
 //
-// mermaid.min.js itself reaches the site as `book/mermaid.min.js`, which
+// The built site has them drawn already: crates/mdbook-diagrams draws each
+// one at build time in mermaid's `default` and `dark` themes and puts both
+// in the page (`<pre class="mermaid" data-mermaid-drawn="default">`, the
+// other drawing in a `<template>`). For those this script only swaps the two
+// when the reader changes mdBook's theme, and never loads mermaid.
+//
+// A diagram left undrawn (a build without Chromium or mermaid.min.js) is
+// drawn here, loading mermaid (about 2.7 MB) on that page only. book.toml
+// lists this file in place of mdbook-mermaid's `mermaid.min.js` and
+// `mermaid-init.js`, which every page would otherwise download.
+// mermaid.min.js reaches the site as `book/mermaid.min.js`, which
 // `cargo xtask setup` writes (it is not committed): mdBook copies it to the
 // site root like any file of the book's sources, without a <script> tag.
-// A build without it still works: the diagrams stay as their source text,
-// each marked with `data-mermaid-error`.
+// Without it the diagrams stay as their source text, each marked with
+// `data-mermaid-error`.
 //
-// Diagrams are drawn in mermaid's `dark` theme under mdBook's dark themes and
-// in `default` otherwise, and are drawn again when the reader switches theme.
+// Diagrams are shown in mermaid's `dark` theme under mdBook's dark themes
+// and in `default` otherwise.
 // mermaid shrinks a drawing to the width of the text column, which makes the
 // labels of a wide one (a long left-to-right flowchart) too small to read:
 // on screen such a drawing keeps its own size and its block scrolls sideways
 // (in print it still shrinks to the page).
 // Each <pre class="mermaid"> then carries `data-mermaid-theme` (the theme it
-// was drawn in) or `data-mermaid-error` (why it could not be drawn); the
+// is shown in) or `data-mermaid-error` (why it could not be drawn); the
 // browser tests (tests/tests/browser) wait on these.
 (() => {
     'use strict';
@@ -31,10 +38,6 @@
     const html = document.documentElement;
     const mermaidTheme = () =>
         darkThemes.some((theme) => html.classList.contains(theme)) ? 'dark' : 'default';
-
-    // mermaid replaces each block's text with its drawing: keep the sources
-    // to draw them again in another theme.
-    const sources = diagrams.map((pre) => pre.textContent);
 
     const style = document.createElement('style');
     style.textContent = `@media screen {
@@ -53,6 +56,36 @@
         pre.style.setProperty('--mermaid-natural-width', `${natural}px`);
     }
 
+    // Drawn at build time: the drawing for `theme` goes into the <pre>, the
+    // one it replaces into the template.
+    function swap(pre, theme) {
+        const template = pre.querySelector(':scope > template');
+        if (pre.dataset.mermaidDrawn !== theme && template && template.dataset.mermaidTheme === theme) {
+            const shown = pre.querySelector(':scope > svg');
+            const other = template.content.querySelector('svg');
+            template.content.replaceChildren(shown);
+            template.dataset.mermaidTheme = pre.dataset.mermaidDrawn;
+            pre.prepend(other);
+            pre.dataset.mermaidDrawn = theme;
+        }
+        if (pre.dataset.mermaidDrawn === theme) {
+            fit(pre);
+            pre.dataset.mermaidTheme = theme;
+        }
+    }
+    const drawn = diagrams.filter((pre) => pre.dataset.mermaidDrawn !== undefined);
+    const undrawn = diagrams.filter((pre) => pre.dataset.mermaidDrawn === undefined);
+    const showDrawn = () => drawn.forEach((pre) => swap(pre, mermaidTheme()));
+    showDrawn();
+    new MutationObserver(showDrawn).observe(html, { attributes: true, attributeFilter: ['class'] });
+    if (undrawn.length === 0) {
+        return;
+    }
+
+    // mermaid replaces each block's text with its drawing: keep the sources
+    // to draw them again in another theme.
+    const sources = undrawn.map((pre) => pre.textContent);
+
     let drawnIn = null;
     async function draw() {
         const theme = mermaidTheme();
@@ -61,7 +94,7 @@
         }
         drawnIn = theme;
         mermaid.initialize({ startOnLoad: false, theme });
-        for (const [index, pre] of diagrams.entries()) {
+        for (const [index, pre] of undrawn.entries()) {
             pre.removeAttribute('data-processed');
             delete pre.dataset.mermaidTheme;
             delete pre.dataset.mermaidError;
@@ -93,7 +126,7 @@
         new MutationObserver(redraw).observe(html, { attributes: true, attributeFilter: ['class'] });
     };
     script.onerror = () => {
-        for (const pre of diagrams) {
+        for (const pre of undrawn) {
             pre.dataset.mermaidError = `could not load ${script.src}`;
         }
         console.error(`mermaid: could not load ${script.src}`);

@@ -11,9 +11,17 @@ use crate::workspace;
 /// Where `serve` listens.
 const ADDRESS: (&str, &str) = ("127.0.0.1", "3000");
 
+/// The variable that makes mdbook-diagrams fail rather than leave a diagram
+/// for the browser to draw: a site built here ships drawings only.
+pub const REQUIRE_DIAGRAMS: (&str, &str) = ("MDBOOK_DIAGRAMS_REQUIRE", "1");
+
 /// `mdbook build` (into `target/book`, per `book.toml`).
 pub fn build() -> Result {
-    cmd::run("mdbook build", cmd::command("mdbook").arg("build"))
+    let (key, value) = REQUIRE_DIAGRAMS;
+    cmd::run(
+        "mdbook build",
+        cmd::command("mdbook").arg("build").env(key, value),
+    )
 }
 
 /// `mdbook serve` at http://127.0.0.1:3000, rebuilding on changes.

@@ -70,7 +70,12 @@ pub fn site(args: &[String]) -> Result {
     let options = parse(args)?;
     let out = workspace::root().join(&options.out);
     let mut build = cmd::command("mdbook");
-    build.arg("build").arg("--dest-dir").arg(&out);
+    let (key, value) = crate::book::REQUIRE_DIAGRAMS;
+    build
+        .arg("build")
+        .arg("--dest-dir")
+        .arg(&out)
+        .env(key, value);
     if let Some(url) = &options.site_url {
         // mdBook reads `MDBOOK_OUTPUT__HTML__SITE_URL` as output.html.site-url.
         build.env("MDBOOK_OUTPUT__HTML__SITE_URL", url);

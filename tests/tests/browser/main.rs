@@ -6,7 +6,7 @@
 //! chapter added is checked too. Only the search terms are fixed.
 //!
 //! - [`pages`]: every page loads with no console error, no failed request
-//!   and no request outside the site; every diagram renders to an `<svg>`;
+//!   and no request outside the site; every diagram is an `<svg>`;
 //!   a screenshot of each page, light and dark.
 //! - [`themes`]: switching theme redraws the diagrams in a matching mermaid
 //!   theme, and their text stays readable (contrast) in every theme.
@@ -16,8 +16,8 @@
 //! - [`search`]: searching finds the pages that discuss each term.
 //! - [`highlight`]: Zig blocks are highlighted, in a light and a dark theme.
 //! - [`copy`]: a code block's copy button copies exactly its visible text.
-//! - [`weight`]: mermaid loads only on pages with a diagram; the transfer
-//!   size of every page is written to `page-weights.md`.
+//! - [`weight`]: no page loads mermaid (the diagrams are drawn at build
+//!   time); the transfer size of every page is written to `page-weights.md`.
 //! - [`hosting`]: the 404 page at any depth, edit links, the print page.
 //! - [`versions`]: the Zig version switch shows each group's program and
 //!   output, and each citation's location, for the picked release, on
@@ -142,7 +142,7 @@ fn copy_buttons_copy_the_visible_code() {
 }
 
 #[test]
-fn mermaid_loads_only_on_pages_with_diagrams() {
+fn no_page_loads_mermaid_since_diagrams_are_drawn_at_build_time() {
     run("weight", weight::check);
 }
 

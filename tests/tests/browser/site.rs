@@ -90,7 +90,7 @@ fn prepare() -> Result<Site, String> {
 }
 
 /// `mdbook build -d DIR` from the repository root, with cargo's bin
-/// directory on `PATH` as `cargo xtask` has it.
+/// directory on `PATH` and the diagrams required, as `cargo xtask` has it.
 fn build(dir: &Path) -> Result<(), String> {
     let root = repo_root();
     let started = Instant::now();
@@ -100,6 +100,9 @@ fn build(dir: &Path) -> Result<(), String> {
         .arg(dir)
         .current_dir(&root)
         .env("PATH", path_with_cargo_bin())
+        // As `cargo xtask build` and `site`: every diagram drawn at build
+        // time, or the build fails.
+        .env("MDBOOK_DIAGRAMS_REQUIRE", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
