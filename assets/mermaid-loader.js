@@ -93,7 +93,9 @@
             return;
         }
         drawnIn = theme;
-        mermaid.initialize({ startOnLoad: false, theme });
+        // As crates/mdbook-diagrams draws them: edge labels at 4.5:1.
+        const themeVariables = theme === 'dark' ? { edgeLabelBackground: '#404040' } : {};
+        mermaid.initialize({ startOnLoad: false, theme, themeVariables });
         for (const [index, pre] of undrawn.entries()) {
             pre.removeAttribute('data-processed');
             delete pre.dataset.mermaidTheme;

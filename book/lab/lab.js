@@ -176,7 +176,10 @@
 
   const SVG = "http://www.w3.org/2000/svg";
   function chart(svg, series) {
+    // Redrawn from scratch, but for the <title> that names the chart.
+    const title = svg.querySelector("title");
     svg.textContent = "";
+    if (title) svg.appendChild(title);
     const all = series.flatMap((s) => s.points);
     const w = 600;
     const h = 160;
@@ -211,7 +214,7 @@
   function build(root) {
     const id = `lab${nextId++}`;
     root.innerHTML = `
-<form class="lab-controls" aria-label="Buffer lab settings">
+<form class="lab-controls" aria-label="Buffer lab settings (${root.dataset.preset || id})">
   <label>Preset <select name="preset"></select></label>
   <label>Writer <select name="sink"></select></label>
   <label>Buffer capacity (bytes) <input name="buffer" type="number" min="0" max="65536" step="1"></label>
@@ -231,8 +234,8 @@
   <figcaption>Buffered bytes after each operation: <span class="key zigio">zigio</span>, <span class="key zig">Zig 0.15.1</span>.</figcaption>
 </figure>
 <div class="lab-traces">
-  <section aria-labelledby="${id}-zigio"><h4 id="${id}-zigio">zigio</h4><pre class="lab-trace" data-engine="zigio" tabindex="0" aria-labelledby="${id}-zigio"></pre></section>
-  <section aria-labelledby="${id}-zig"><h4 id="${id}-zig">Zig 0.15.1 std.Io.Writer</h4><pre class="lab-trace" data-engine="zig" tabindex="0" aria-labelledby="${id}-zig"></pre></section>
+  <div><h4 id="${id}-zigio">zigio</h4><pre class="lab-trace" data-engine="zigio" tabindex="0" aria-labelledby="${id}-zigio"></pre></div>
+  <div><h4 id="${id}-zig">Zig 0.15.1 std.Io.Writer</h4><pre class="lab-trace" data-engine="zig" tabindex="0" aria-labelledby="${id}-zig"></pre></div>
 </div>
 <details class="lab-program" data-lang="rust"><summary>This run as a Rust program (zigio)</summary><button type="button" class="lab-copy">Copy the program</button><pre><code class="language-rust"></code></pre></details>
 <details class="lab-program" data-lang="zig"><summary>This run as a Zig 0.15.1 program</summary><button type="button" class="lab-copy">Copy the program</button><pre><code class="language-zig"></code></pre></details>`;

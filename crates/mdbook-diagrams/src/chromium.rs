@@ -33,7 +33,8 @@ pub struct Unavailable(pub String);
 pub struct Renderer {
     chromium: PathBuf,
     mermaid: PathBuf,
-    /// A hash of `mermaid.min.js`: a new mermaid draws everything again.
+    /// A hash of `mermaid.min.js`: a new mermaid (or a new drawing script)
+    /// draws everything again.
     mermaid_hash: Vec<u8>,
     cache: PathBuf,
 }
@@ -88,6 +89,8 @@ impl Renderer {
     pub fn key(&self, source_html: &str) -> String {
         let mut hash = Sha256::new();
         hash.update(&self.mermaid_hash);
+        // How they are drawn (themes, options) is part of what they are.
+        hash.update(DRAW.as_bytes());
         hash.update(source_html.as_bytes());
         let hex: String = hash.finalize()[..8]
             .iter()
@@ -265,7 +268,10 @@ impl Renderer {
 const DRAW: &str = r#"(async () => {
     const results = [];
     for (const theme of THEMES) {
-        mermaid.initialize({ startOnLoad: false, theme });
+        // mermaid's dark theme puts edge labels (#ccc) on #585858, 4.3:1;
+        // a darker ground gives them the 4.5:1 of body text.
+        const themeVariables = theme === 'dark' ? { edgeLabelBackground: '#404040' } : {};
+        mermaid.initialize({ startOnLoad: false, theme, themeVariables });
         for (const pre of document.querySelectorAll('pre.source')) {
             const index = Number(pre.dataset.index);
             try {

@@ -24,7 +24,9 @@ pub fn render(directive: &Directive) -> Result<String, String> {
             let config = occupancy_config(&directive.args)?;
             let run = run_occupancy(config).map_err(|e| format!("plot `occupancy`: {e}"))?;
             let svg = occupancy_svg(&run).map_err(|e| format!("plot `occupancy`: {e}"))?;
-            Ok(figure(&svg, &occupancy_caption(&run)))
+            let name = "Buffered bytes after each write, over a sink that takes everything \
+                        and over a throttled one";
+            Ok(figure(&svg, name, &occupancy_caption(&run)))
         }
         other => Err(format!(
             "unknown plot `{other}` in `{{{{#zigio-plot {other}}}}}`; known plots: {}",
@@ -89,12 +91,15 @@ fn occupancy_caption(run: &OccupancyRun) -> String {
     )
 }
 
-/// Wraps an SVG document in a figure. Blank lines would end Markdown's HTML
-/// block and let the rest be read as Markdown, so none is kept.
-fn figure(svg: &str, caption: &str) -> String {
+/// Wraps an SVG document in a figure; `name` is what a screen reader calls
+/// the image. Blank lines would end Markdown's HTML block and let the rest
+/// be read as Markdown, so none is kept.
+fn figure(svg: &str, name: &str, caption: &str) -> String {
     let svg = svg.replacen(
         "<svg ",
-        "<svg style=\"max-width: 100%; height: auto\" role=\"img\" ",
+        &format!(
+            "<svg style=\"max-width: 100%; height: auto\" role=\"img\" aria-label=\"{name}\" "
+        ),
         1,
     );
     let mut html = String::from("<figure class=\"zigio-plot\">\n");

@@ -176,7 +176,7 @@ fn run(results: &Results) -> String {
             }
         );
     }
-    p.push_str("| | |\n|---|---|\n");
+    p.push_str("| Setting | Value |\n|---|---|\n");
     let _ = writeln!(p, "| CPU | {} ({} logical CPUs) |", m.cpu, m.cores);
     let _ = writeln!(p, "| Memory | {} |", m.memory);
     let _ = writeln!(p, "| System | {} |", m.os);
@@ -197,7 +197,7 @@ fn run(results: &Results) -> String {
 
 fn targets(results: &Results) -> String {
     let mut p = format!("{GENERATED}\n\n");
-    p.push_str("| Workload | Comparison | Measure | Median ratio | Target | |\n|---|---|---|---:|---|---|\n");
+    p.push_str("| Workload | Comparison | Measure | Median ratio | Target | Verdict |\n|---|---|---|---:|---|---|\n");
     for w in &results.workloads {
         for r in w.ratios.iter().filter(|r| r.at_most.is_some()) {
             let _ = writeln!(

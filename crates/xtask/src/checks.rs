@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cmd::{self, Error, Result};
-use crate::{book, tools, workspace};
+use crate::{book, browser_tools, tools, workspace};
 
 /// One check: its name and how to run it.
 type Check = (&'static str, fn() -> Result);
@@ -42,6 +42,7 @@ fn cargo_step(step: &str, args: &[&str]) -> Result {
 /// so one run shows everything that is wrong; the summary names each failure.
 pub fn test_all() -> Result {
     tools::setup()?;
+    browser_tools::install()?;
     let mut failed = Vec::new();
     let mut summary = String::new();
     for (name, check) in CHECKS {

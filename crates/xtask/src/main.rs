@@ -5,6 +5,7 @@
 
 mod bench;
 mod book;
+mod browser_tools;
 mod checks;
 mod cmd;
 mod lab;

@@ -63,7 +63,12 @@ fn install_zig() -> Result {
 
 /// The book's own preprocessors, each run by `book.toml` as
 /// `cargo run --package <name>`.
-const PREPROCESSORS: &[&str] = &["mdbook-vault", "mdbook-plots", "mdbook-figures", "mdbook-diagrams"];
+const PREPROCESSORS: &[&str] = &[
+    "mdbook-vault",
+    "mdbook-plots",
+    "mdbook-figures",
+    "mdbook-diagrams",
+];
 
 /// Builds each preprocessor the way `book.toml` runs it (one `--package`
 /// at a time, so the same feature selection and no rebuild later), so that

@@ -209,10 +209,21 @@ impl Browser {
         what: &str,
         fut: impl Future<Output = Result<T, E>>,
     ) -> Result<T, String> {
-        match tokio::time::timeout(STEP, fut).await {
+        self.step_within(what, STEP, fut).await
+    }
+
+    /// Runs `fut` (named `what` in errors) for at most `limit`: for the few
+    /// commands that do a page's worth of work (printing it, auditing it).
+    pub async fn step_within<T, E: std::fmt::Display>(
+        &self,
+        what: &str,
+        limit: Duration,
+        fut: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, String> {
+        match tokio::time::timeout(limit, fut).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(format!("{what}: {e}")),
-            Err(_) => Err(format!("{what}: no answer within {} s", STEP.as_secs())),
+            Err(_) => Err(format!("{what}: no answer within {} s", limit.as_secs())),
         }
     }
 

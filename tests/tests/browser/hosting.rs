@@ -284,9 +284,11 @@ async fn print_page(
             ),
         );
     }
+    // Every chapter at once: on a busy machine this takes a while.
     let pdf = browser
-        .step(
+        .step_within(
             "printing the print page",
+            Duration::from_secs(120),
             browser.client().print(PrintConfiguration::default()),
         )
         .await?;

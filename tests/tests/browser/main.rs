@@ -14,6 +14,9 @@
 //!   lands on its page with its heading in view; the "Linked from" lists
 //!   match the links and their own links work.
 //! - [`search`]: searching finds the pages that discuss each term.
+//! - [`a11y`]: axe-core finds no accessibility violation on any page, in a
+//!   light and a dark theme; Tab reaches the skip link, the sidebar toggle,
+//!   the search and the content in order, each showing its focus.
 //! - [`highlight`]: Zig blocks are highlighted, in a light and a dark theme.
 //! - [`copy`]: a code block's copy button copies exactly its visible text.
 //! - [`weight`]: no page loads mermaid (the diagrams are drawn at build
@@ -29,6 +32,7 @@
 //! `target/browser-screenshots/`. A failing test lists every problem it
 //! found, each naming its page and link or element.
 
+mod a11y;
 mod browser;
 mod copy;
 mod highlight;
@@ -134,6 +138,16 @@ fn search_finds_the_pages_that_discuss_each_term() {
 #[test]
 fn zig_blocks_are_highlighted() {
     run("highlight", highlight::check);
+}
+
+#[test]
+fn axe_finds_no_accessibility_violation() {
+    run("a11y", a11y::check);
+}
+
+#[test]
+fn the_keyboard_alone_reaches_and_works_the_page() {
+    run("keyboard", a11y::keyboard);
 }
 
 #[test]
