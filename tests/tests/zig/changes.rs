@@ -9,7 +9,9 @@
 //! is written as one Markdown include per subject under
 //! [`GENERATED_DIR`], which the chapter "What Changed After Zig 0.15.1"
 //! includes, and as counts in [`DATA_FILE`], which the figures
-//! preprocessor turns into `{{#figure zig-changes.…}}` numbers. The test
+//! preprocessor turns into `{{#figure zig-changes.…}}` numbers. For the
+//! functions zigio deliberately does not follow ([`FUNCTIONS`]), a table
+//! ([`CODE_FILE`]) says whether each later release has the same code. The test
 //! fails when the committed files differ from what the sources give;
 //! `BOOK_RECORD=1` rewrites them ([`RECORD`]).
 
@@ -18,7 +20,7 @@ mod surface;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use surface::{Kind, Member};
 
@@ -29,7 +31,11 @@ pub const GENERATED_DIR: &str = "book/generated/zig-changes";
 /// `zig-changes.*`).
 pub const DATA_FILE: &str = "book/data/zig-changes.json";
 
-/// The command that rewrites both.
+/// The include, in [`GENERATED_DIR`], that says whether the code of each
+/// of [`FUNCTIONS`] is still 0.15.1's.
+pub const CODE_FILE: &str = "code.md";
+
+/// The command that rewrites them.
 pub const RECORD: &str = "BOOK_RECORD=1 cargo test -p book-tests --test zig changes";
 
 /// A container: a file under `lib/std`, and the names of the nested
@@ -146,11 +152,21 @@ impl Surface {
     }
 }
 
-/// Reads the surface of `place` in the `lib/std` at `std_dir`.
+/// A container found in one release: the file, its lines, and the names
+/// of the containers to go into within it.
+struct Resolved {
+    path: String,
+    lines: Vec<String>,
+    names: &'static [&'static str],
+}
+
+/// Reads the file of `place` in the `lib/std` at `std_dir`, following a
+/// top-level `pub const Writer = @import("File/Writer.zig");` to the file
+/// that is that struct.
 ///
 /// # Errors
-/// The file or a container is missing, named with the release.
-pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Surface, String> {
+/// A file that cannot be read, named with the release.
+fn resolve(version: &str, std_dir: &Path, place: Place) -> Result<Resolved, String> {
     let read = |path: &str| -> Result<Vec<String>, String> {
         fs::read_to_string(std_dir.join(path))
             .map(|t| t.lines().map(String::from).collect())
@@ -158,7 +174,6 @@ pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Su
     };
     let (mut path, mut names) = (place.path.to_string(), place.container);
     let mut lines = read(&path)?;
-    // `pub const Writer = @import("File/Writer.zig");` is that file's struct.
     if let Some((first, rest)) = names.split_first()
         && let Some(target) = import_of(&lines, first)
     {
@@ -169,6 +184,15 @@ pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Su
         lines = read(&path)?;
         names = rest;
     }
+    Ok(Resolved { path, lines, names })
+}
+
+/// Reads the surface of `place` in the `lib/std` at `std_dir`.
+///
+/// # Errors
+/// The file or a container is missing, named with the release.
+pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Surface, String> {
+    let Resolved { path, lines, names } = resolve(version, std_dir, place)?;
     let missing = || format!("Zig {version}: lib/std/{path} has no container {names:?}");
     let (line, members) = surface::members(&lines, names).ok_or_else(missing)?;
     Ok(Surface {
@@ -177,6 +201,139 @@ pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Su
         line,
         members,
     })
+}
+
+/// A function whose code zigio deliberately does not follow (the table in
+/// `book/rust-port.md`): is it still the same code in the later releases?
+#[derive(Debug, Clone, Copy)]
+pub struct Function {
+    /// Its Zig name in 0.15.1.
+    pub label: &'static str,
+    /// The container it is in, in 0.15.1.
+    pub baseline: Place,
+    /// The container it is in, in the later releases.
+    pub later: Place,
+    /// Its name in the container.
+    pub name: &'static str,
+}
+
+const fn function(label: &'static str, path: &'static str, name: &'static str) -> Function {
+    Function {
+        label,
+        baseline: file(path),
+        later: file(path),
+        name,
+    }
+}
+
+const fn in_container(
+    label: &'static str,
+    (path, later_path): (&'static str, &'static str),
+    container: &'static [&'static str],
+    name: &'static str,
+) -> Function {
+    Function {
+        label,
+        baseline: Place { path, container },
+        later: Place {
+            path: later_path,
+            container,
+        },
+        name,
+    }
+}
+
+const FILE_WRITER: (&str, &str) = ("fs/File.zig", "Io/File.zig");
+
+/// The compared functions, in the order of the table in `book/rust-port.md`.
+pub const FUNCTIONS: [Function; 11] = [
+    function(
+        "std.Io.Writer.writeSplatHeaderLimitFinish",
+        "Io/Writer.zig",
+        "writeSplatHeaderLimitFinish",
+    ),
+    function(
+        "std.Io.Writer.splatBytePreserve",
+        "Io/Writer.zig",
+        "splatBytePreserve",
+    ),
+    function(
+        "std.Io.Writer.defaultRebase",
+        "Io/Writer.zig",
+        "defaultRebase",
+    ),
+    in_container(
+        "std.fs.File.Writer.sendFileBuffered",
+        FILE_WRITER,
+        &["Writer"],
+        "sendFileBuffered",
+    ),
+    function(
+        "std.Io.Writer.sendFileReading",
+        "Io/Writer.zig",
+        "sendFileReading",
+    ),
+    in_container(
+        "std.fs.File.Writer.sendFile",
+        FILE_WRITER,
+        &["Writer"],
+        "sendFile",
+    ),
+    in_container(
+        "std.Io.Writer.Discarding.sendFile",
+        ("Io/Writer.zig", "Io/Writer.zig"),
+        &["Discarding"],
+        "sendFile",
+    ),
+    in_container(
+        "std.Io.Writer.Allocating.sendFile",
+        ("Io/Writer.zig", "Io/Writer.zig"),
+        &["Allocating"],
+        "sendFile",
+    ),
+    in_container(
+        "std.fs.File.Writer.seekTo",
+        FILE_WRITER,
+        &["Writer"],
+        "seekTo",
+    ),
+    in_container(
+        "std.http.BodyWriter.flush",
+        ("http.zig", "http.zig"),
+        &["BodyWriter"],
+        "flush",
+    ),
+    in_container(
+        "std.http.BodyWriter.endChunked",
+        ("http.zig", "http.zig"),
+        &["BodyWriter"],
+        "endChunked",
+    ),
+];
+
+/// Where a function is in one release and its code, or `None` when the
+/// release has no declaration of that name there.
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// The release.
+    pub version: &'static str,
+    /// The file and first line, and the text ([`surface::code`]).
+    pub found: Option<(String, u32, String)>,
+}
+
+/// `function`'s code in the `lib/std` at `std_dir`.
+///
+/// # Errors
+/// The file cannot be read.
+pub fn code(
+    version: &'static str,
+    std_dir: &Path,
+    place: Place,
+    name: &str,
+) -> Result<Code, String> {
+    let r = resolve(version, std_dir, place)?;
+    let found = surface::code(&r.lines, r.names, name).map(|(line, text)| (r.path, line, text));
+    Ok(Code { version, found })
 }
 
 /// The file a top-level `const NAME = @import("FILE.zig");` imports.
@@ -247,15 +404,19 @@ impl Step<'_> {
     }
 }
 
-/// Every subject's surface in every pinned release, oldest first.
-fn all_surfaces() -> Vec<(Subject, Vec<Surface>)> {
-    let dirs: Vec<(&'static str, std::path::PathBuf)> = pinned_zig::PINS
+/// Every pinned release and its `lib/std`, oldest first.
+fn std_dirs() -> Vec<(&'static str, PathBuf)> {
+    pinned_zig::PINS
         .iter()
         .map(|&p| {
             let zig = pinned_zig::ensure(p).unwrap_or_else(|e| panic!("{e}"));
             (p.version, zig.std_dir())
         })
-        .collect();
+        .collect()
+}
+
+/// Every subject's surface in every pinned release, oldest first.
+fn all_surfaces(dirs: &[(&'static str, PathBuf)]) -> Vec<(Subject, Vec<Surface>)> {
     SUBJECTS
         .iter()
         .map(|s| {
@@ -268,6 +429,24 @@ fn all_surfaces() -> Vec<(Subject, Vec<Surface>)> {
                 })
                 .collect();
             (*s, surfaces)
+        })
+        .collect()
+}
+
+/// Every compared function's code in every pinned release, oldest first.
+fn all_code(dirs: &[(&'static str, PathBuf)]) -> Vec<(Function, Vec<Code>)> {
+    FUNCTIONS
+        .iter()
+        .map(|f| {
+            let codes = dirs
+                .iter()
+                .enumerate()
+                .map(|(i, (version, dir))| {
+                    let place = if i == 0 { f.baseline } else { f.later };
+                    code(version, dir, place, f.name).unwrap_or_else(|e| panic!("{e}"))
+                })
+                .collect();
+            (*f, codes)
         })
         .collect()
 }
@@ -295,7 +474,8 @@ fn record_or_check(rel: &str, text: &str) -> Option<String> {
 /// `lib/std` give (or rewritten with `BOOK_RECORD=1`).
 #[test]
 fn zig_changes_are_generated_from_every_pinned_lib_std() {
-    let all = all_surfaces();
+    let dirs = std_dirs();
+    let all = all_surfaces(&dirs);
     let mut stale = Vec::new();
     let mut expected_files = Vec::new();
     for (subject, surfaces) in &all {
@@ -313,6 +493,19 @@ fn zig_changes_are_generated_from_every_pinned_lib_std() {
         ));
         expected_files.push(name);
     }
+    let codes = all_code(&dirs);
+    for (f, cs) in &codes {
+        assert!(
+            cs[0].found.is_some(),
+            "Zig 0.15.1 has no `{}`: fix FUNCTIONS in tests/tests/zig/changes.rs",
+            f.label
+        );
+    }
+    stale.extend(record_or_check(
+        &format!("{GENERATED_DIR}/{CODE_FILE}"),
+        &render::code_table(&codes),
+    ));
+    expected_files.push(CODE_FILE.to_string());
     stale.extend(record_or_check(DATA_FILE, &render::counts_json(&all)));
     stale.extend(unexpected_files(&expected_files));
     assert!(stale.is_empty(), "{}", stale.join("\n\n"));

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use mdbook_vault::versions::ZIG_BLOB_URL;
 use serde_json::{Map, Value, json};
 
-use super::{Member, RECORD, Step, Subject, Surface};
+use super::{Code, Function, Member, RECORD, Step, Subject, Surface};
 
 /// The comment that opens every include.
 fn header() -> String {
@@ -132,6 +132,47 @@ fn step_text(step: &Step) -> String {
                 linked(step.to, new)
             );
         }
+    }
+    out
+}
+
+/// The table of [`super::FUNCTIONS`]: each function's 0.15.1 line, then,
+/// per later release, whether its code is the same as 0.15.1's.
+pub fn code_table(all: &[(Function, Vec<Code>)]) -> String {
+    let mut out = header();
+    out.push_str("\n| function in 0.15.1 |");
+    let versions: Vec<&str> = all
+        .first()
+        .map(|(_, cs)| cs.iter().skip(1).map(|c| c.version).collect())
+        .unwrap_or_default();
+    for v in &versions {
+        let _ = write!(out, " {v} |");
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(versions.len()));
+    out.push('\n');
+    for (f, codes) in all {
+        let Some((base, rest)) = codes.split_first() else {
+            continue;
+        };
+        let cell = |c: &Code| match (&c.found, &base.found) {
+            (Some((path, line, text)), Some((_, _, old))) => {
+                let what = if text == old { "same code" } else { "changed" };
+                format!("[{what}]({})", url(c.version, path, *line))
+            }
+            _ => "no such declaration".to_string(),
+        };
+        let name = match &base.found {
+            Some((path, line, _)) => {
+                format!("[{}]({})", code(f.label), url(base.version, path, *line))
+            }
+            None => code(f.label),
+        };
+        let _ = write!(out, "| {name} |");
+        for c in rest {
+            let _ = write!(out, " {} |", cell(c));
+        }
+        out.push('\n');
     }
     out
 }

@@ -46,16 +46,42 @@ pub struct Member {
 /// `lines`, and its members; `None` when there is no such container.
 pub fn members(lines: &[String], container: &[&str]) -> Option<(u32, Vec<Member>)> {
     let decls = locate::declarations(lines);
+    let (range, line) = container_range(lines, &decls, container)?;
+    let mut out = Vec::new();
+    collect(lines, &decls, range, "", &mut out);
+    Some((line, out))
+}
+
+/// The first line and the text of the declaration `name` (public or not)
+/// directly in the container at `container`: every line of it, comments
+/// dropped and [`normalize`]d, so that two releases' texts are equal when
+/// only layout and comments differ.
+pub fn code(lines: &[String], container: &[&str], name: &str) -> Option<(u32, String)> {
+    let decls = locate::declarations(lines);
+    let ((first, last, depth), _) = container_range(lines, &decls, container)?;
+    let d = child(lines, &decls, first, last, depth).find(|d| d.name == name)?;
+    let text: Vec<&str> = lines[d.first as usize - 1..d.last as usize]
+        .iter()
+        .map(|l| strip_comment(l))
+        .collect();
+    Some((d.first, normalize(&text.join(" "))))
+}
+
+/// The lines (exclusive bounds) and nesting depth of the members of the
+/// container at `container`, and the line declaring it (1 for the file).
+fn container_range(
+    lines: &[String],
+    decls: &[Decl],
+    container: &[&str],
+) -> Option<((u32, u32, usize), u32)> {
     let (mut first, mut last, mut depth) = (0, lines.len() as u32 + 1, 0);
     let mut line = 1;
     for name in container {
-        let d = child(lines, &decls, first, last, depth)
+        let d = child(lines, decls, first, last, depth)
             .find(|d| d.name == *name && is_container(lines, d))?;
         (first, last, depth, line) = (d.first, d.last, depth + 1, d.first);
     }
-    let mut out = Vec::new();
-    collect(lines, &decls, (first, last, depth), "", &mut out);
-    Some((line, out))
+    Some(((first, last, depth), line))
 }
 
 /// The declarations directly inside lines `first..last` (exclusive), at
@@ -498,6 +524,21 @@ name: [4]u8 = [_]u8{0} ** 4,
         let names: Vec<&str> = m.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["file", "init"]);
         assert!(members(&src, &["Reader"]).is_none());
+    }
+
+    #[test]
+    fn code_ignores_comments_and_layout_only() {
+        let a = lines(
+            "pub const S = struct {\n    fn f() void {\n        // one\n        g();\n    }\n};\n",
+        );
+        let b =
+            lines("pub const S = struct {\n    fn f() void {\n        g(); // two\n    }\n};\n");
+        let c = lines("pub const S = struct {\n    fn f() void {\n        h();\n    }\n};\n");
+        let (line, text) = code(&a, &["S"], "f").unwrap();
+        assert_eq!((line, text.as_str()), (2, "fn f() void { g(); }"));
+        assert_eq!(code(&b, &["S"], "f").unwrap().1, text);
+        assert_ne!(code(&c, &["S"], "f").unwrap().1, text);
+        assert!(code(&a, &[], "f").is_none(), "f is not at the top level");
     }
 
     #[test]
