@@ -14,7 +14,7 @@
 //! `book/data/zig-citations.tsv`, must be exactly what that produces
 //! ([`citations_are_located_in_every_later_release`]).
 
-mod locate;
+pub mod locate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;

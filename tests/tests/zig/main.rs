@@ -20,6 +20,7 @@ mod problem;
 #[path = "../book/summary.rs"]
 mod summary;
 
+mod changes;
 mod citations;
 mod lab;
 mod snippets;
