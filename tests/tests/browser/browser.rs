@@ -399,12 +399,23 @@ impl Browser {
 
     /// Runs a DevTools command on the current page.
     pub async fn cdp(&self, command: &str, params: Json) -> Result<Json, String> {
-        self.session_command(
-            &format!("DevTools command {command}"),
-            "goog/cdp/execute",
-            json!({ "cmd": command, "params": params }),
-        )
-        .await
+        self.cdp_within(command, params, STEP).await
+    }
+
+    /// [`Browser::cdp`] for a command that may take up to `limit`.
+    pub async fn cdp_within(
+        &self,
+        command: &str,
+        params: Json,
+        limit: Duration,
+    ) -> Result<Json, String> {
+        let command = SessionPost {
+            path: "goog/cdp/execute".to_string(),
+            body: json!({ "cmd": command, "params": params }),
+        };
+        let what = format!("DevTools command {}", command.body["cmd"]);
+        self.step_within(&what, limit, self.client().issue_cmd(command))
+            .await
     }
 
     /// Lets the pages read the clipboard (WebDriver's permissions extension).

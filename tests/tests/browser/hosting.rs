@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use fantoccini::wd::PrintConfiguration;
+use base64::Engine as _;
 use serde_json::{Value as Json, json};
 
 use crate::browser::{Browser, save_artifact};
@@ -284,14 +284,20 @@ async fn print_page(
             ),
         );
     }
-    // Every chapter at once: on a busy machine this takes a while.
-    let pdf = browser
-        .step_within(
-            "printing the print page",
+    // Every chapter at once: on a busy machine this takes longer than the
+    // 10 s chromedriver gives WebDriver's print command, so Chromium's own
+    // DevTools command prints, without that limit.
+    let printed = browser
+        .cdp_within(
+            "Page.printToPDF",
+            json!({ "printBackground": true }),
             Duration::from_secs(120),
-            browser.client().print(PrintConfiguration::default()),
         )
         .await?;
+    let pdf = printed["data"]
+        .as_str()
+        .and_then(|data| base64::engine::general_purpose::STANDARD.decode(data).ok())
+        .ok_or_else(|| format!("printing the print page gave no PDF: {printed}"))?;
     save_artifact("print.pdf", &pdf)?;
     let pages = count_pdf_pages(&pdf);
     if !pdf.starts_with(b"%PDF") || pages < titles.len() {

@@ -62,7 +62,7 @@ pub fn include(subject: &Subject, surfaces: &[Surface], steps: &[Step]) -> Strin
 
 /// Where the type is and how many members it has, one column per release.
 fn overview(subject: &Subject, surfaces: &[Surface]) -> String {
-    let mut out = String::from("| |");
+    let mut out = String::from("| Release |");
     for s in surfaces {
         let _ = write!(out, " {} |", s.version);
     }
