@@ -22,6 +22,9 @@
 //!    table of later releases (`citation-table` in `book.toml`), each link is
 //!    followed by where the symbol lives in 0.16.0 and 0.17.1, and a
 //!    citation the table lacks fails the build ([`versions`]).
+//! 5. **Previews**: each chapter with wiki links carries, for each link,
+//!    its target's title and first paragraph, which the site shows on hover
+//!    and focus ([`previews`]).
 //!
 //! All of it works on pulldown-cmark events with source offsets: ranges are
 //! found through events and replacements are spliced into the original text,
@@ -65,6 +68,7 @@ pub mod ids;
 pub mod markdown;
 pub mod paths;
 pub mod preprocessor;
+pub mod previews;
 pub mod suggest;
 pub mod versions;
 pub mod wikilink;
@@ -126,6 +130,8 @@ pub struct Options {
     /// each linked citation is followed by one element per release; when
     /// `None`, citations link to 0.15.1 only.
     pub citation_table: Option<versions::CitationTable>,
+    /// Whether each chapter gets the previews of its links ([`previews`]).
+    pub link_previews: bool,
 }
 
 impl Default for Options {
@@ -134,6 +140,7 @@ impl Default for Options {
             markdown: MarkdownOptions::default(),
             source_dir: PathBuf::from("book"),
             citation_table: None,
+            link_previews: false,
         }
     }
 }

@@ -36,8 +36,8 @@ impl Preprocessor for Vault {
 
 /// The options mdBook's HTML renderer will use for this book:
 /// `output.html.smart-punctuation`, `definition-lists` and `admonitions`
-/// (each `true` unless set otherwise), and `book.src` as the source directory
-/// named in diagnostics.
+/// (each `true` unless set otherwise), `book.src` as the source directory
+/// named in diagnostics, and whether to write link previews.
 pub fn options(ctx: &PreprocessorContext) -> Options {
     let flag = |key: &str| {
         ctx.config
@@ -54,8 +54,18 @@ pub fn options(ctx: &PreprocessorContext) -> Options {
         },
         source_dir: ctx.config.book.src.clone(),
         citation_table: None,
+        link_previews: ctx
+            .config
+            .get::<bool>(LINK_PREVIEWS_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or(false),
     }
 }
+
+/// The key of `[preprocessor.vault]` that turns on link previews
+/// ([`crate::previews`]); off unless set to `true`.
+pub const LINK_PREVIEWS_KEY: &str = "preprocessor.vault.link-previews";
 
 /// The key of `[preprocessor.vault]` naming the table of later releases,
 /// relative to the book's source directory (the book uses

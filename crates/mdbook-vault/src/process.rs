@@ -7,12 +7,13 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::ids::{self, PageIds};
 use crate::markdown::{Edit, LineIndex, splice};
 use crate::paths::relative_url;
+use crate::previews;
 use crate::suggest;
 use crate::versions;
 use crate::wikilink::{self, HeadingIndex, WikiLink, collapse_whitespace, heading_key};
 use crate::{Chapter, Options, Output};
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One chapter after scanning.
 struct Scanned {
@@ -28,6 +29,8 @@ struct Scanned {
     index: HeadingIndex,
     /// For each link: the index of the heading it stands under (or in).
     under: Vec<Option<usize>>,
+    /// The first paragraph of the chapter and of each heading.
+    texts: previews::Texts,
 }
 
 /// A wiki link whose target exists.
@@ -70,6 +73,8 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
     let mut backlinks: Vec<BTreeSet<(usize, Option<usize>)>> =
         vec![BTreeSet::new(); chapters.len()];
     let mut out = Vec::with_capacity(chapters.len());
+    let mut link_previews: Vec<BTreeMap<String, previews::Preview>> =
+        Vec::with_capacity(chapters.len());
 
     for (ci, chapter) in chapters.iter().enumerate() {
         let file = options
@@ -77,6 +82,7 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
             .join(chapter.source_path.as_ref().unwrap_or(&chapter.path));
         let here = &scanned[ci];
         let mut found = Vec::new();
+        let mut shown = BTreeMap::new();
         let mut edits = here.citation_edits.clone();
         if let Some(table) = &options.citation_table {
             version_citations(&file, here, table, &mut edits, &mut found);
@@ -114,6 +120,14 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
                 .heading
                 .map(|h| scanned[resolved.chapter].page.headings[h].id.as_str());
             let url = relative_url(&chapter.path, &target.path, fragment);
+            shown.insert(
+                url.clone(),
+                preview(
+                    &chapters[resolved.chapter],
+                    &scanned[resolved.chapter],
+                    resolved.heading,
+                ),
+            );
             edits.push(Edit {
                 range: link.range.clone(),
                 replacement: link_markdown(&chapter.content, link, &url),
@@ -142,6 +156,7 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
 
         let edits = non_overlapping(edits);
         out.push(splice(&chapter.content, &edits).0);
+        link_previews.push(shown);
     }
 
     for (ci, entries) in backlinks.iter().enumerate() {
@@ -178,9 +193,31 @@ pub fn process(chapters: &[Chapter], options: &Options) -> Output {
         }
     }
 
+    // Last, after the backlinks, whose links are ordinary ones.
+    if options.link_previews {
+        for (text, shown) in out.iter_mut().zip(&link_previews) {
+            text.push_str(&previews::block(shown));
+        }
+    }
+
     Output {
         chapters: out,
         diagnostics,
+    }
+}
+
+/// The preview of a link to `heading` of `chapter` (or to the chapter).
+fn preview(chapter: &Chapter, scanned: &Scanned, heading: Option<usize>) -> previews::Preview {
+    let (title, text) = match heading {
+        Some(h) => (
+            collapse_whitespace(&scanned.page.headings[h].text),
+            scanned.texts.headings[h].clone(),
+        ),
+        None => (chapter.name.clone(), scanned.texts.chapter.clone()),
+    };
+    previews::Preview {
+        title,
+        text: text.unwrap_or_default(),
     }
 }
 
@@ -232,6 +269,7 @@ fn scan(chapter: &Chapter, options: &Options) -> Scanned {
     }
 
     let index = HeadingIndex::new(&page.headings);
+    let texts = previews::texts(&rewritten, &page.headings, md);
     Scanned {
         malformed: wikilink::find_malformed(text, md),
         lines: LineIndex::new(text),
@@ -241,6 +279,7 @@ fn scan(chapter: &Chapter, options: &Options) -> Scanned {
         page,
         index,
         under,
+        texts,
     }
 }
 

@@ -594,3 +594,38 @@ fn a_link_right_after_a_bracket_keeps_the_bracket_markdown() {
     assert!(second.is_ok(), "{:?}", second.diagnostics);
     assert_eq!(second.chapters[0], out.chapters[0]);
 }
+
+#[test]
+fn link_previews_carry_the_target_title_and_first_paragraph() {
+    let chapters = [
+        Chapter::new("a.md", "A", "# A\n\nSee [[B#Drain|drain]] and [[B]].\n"),
+        Chapter::new(
+            "b.md",
+            "B",
+            "# B\n\nB is a *page*.\n\n## Drain\n\n> Not this quote.\n\nThe `drain` call\nempties the buffer.\n",
+        ),
+    ];
+    let options = Options {
+        link_previews: true,
+        ..Options::default()
+    };
+    let out = process(&chapters, &options);
+    assert!(out.is_ok(), "{:?}", out.diagnostics);
+    let a = &out.chapters[0];
+    let json = a
+        .split_once("<script type=\"application/json\" class=\"wiki-previews\">")
+        .and_then(|(_, rest)| rest.split_once("</script>"))
+        .map(|(json, _)| json)
+        .unwrap_or_else(|| panic!("no preview block in {a}"));
+    let previews: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(previews["b.md#drain"]["title"], "Drain");
+    assert_eq!(
+        previews["b.md#drain"]["text"],
+        "The drain call empties the buffer."
+    );
+    assert_eq!(previews["b.md"]["title"], "B");
+    assert_eq!(previews["b.md"]["text"], "B is a page.");
+    // B links nowhere: no block; and off by default.
+    assert!(!out.chapters[1].contains("wiki-previews"));
+    assert!(!run(&chapters).chapters[0].contains("wiki-previews"));
+}

@@ -13,6 +13,8 @@
 //! - [`links`]: every link between and within chapters (the wiki links)
 //!   lands on its page with its heading in view; the "Linked from" lists
 //!   match the links and their own links work.
+//! - [`previews`]: a wiki link shows its target's heading and first
+//!   paragraph on focus and hover, fetches nothing, and Escape hides it.
 //! - [`search`]: searching finds the pages that discuss each term.
 //! - [`a11y`]: axe-core finds no accessibility violation on any page, in a
 //!   light and a dark theme; Tab reaches the skip link, the sidebar toggle,
@@ -41,6 +43,7 @@ mod lab;
 mod links;
 mod network;
 mod pages;
+mod previews;
 mod search;
 mod server;
 mod site;
@@ -148,6 +151,11 @@ fn axe_finds_no_accessibility_violation() {
 #[test]
 fn the_keyboard_alone_reaches_and_works_the_page() {
     run("keyboard", a11y::keyboard);
+}
+
+#[test]
+fn wiki_links_preview_their_targets() {
+    run("previews", previews::check);
 }
 
 #[test]
