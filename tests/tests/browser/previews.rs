@@ -49,11 +49,14 @@ return {
 "#;
 
 /// Whether the tooltip is showing.
-const SHOWN: &str = "const tip = document.getElementById('wiki-preview'); return !!tip && !tip.hidden;";
+const SHOWN: &str =
+    "const tip = document.getElementById('wiki-preview'); return !!tip && !tip.hidden;";
 
 /// Tries every link of [`PAGE`] that has a preview.
 pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
     browser.visit(&site.server.url(PAGE)).await?;
+    // Links in a closed <details> (an exercise's solution) cannot take focus.
+    browser.open_details().await?;
     let found = browser.eval(LINKS, vec![]).await?;
     let links = found["links"].as_array().cloned().unwrap_or_default();
     if links.len() < 5 {
@@ -75,14 +78,23 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
             Some(heading) if Some(heading.as_str()) == preview["title"].as_str() => {}
             heading => problems.add(
                 &at,
-                format!("the preview's title {} is not the target's heading {heading:?}", preview["title"]),
+                format!(
+                    "the preview's title {} is not the target's heading {heading:?}",
+                    preview["title"]
+                ),
             ),
         }
         if state["described"].as_str() != Some("wiki-preview") {
-            problems.add(&at, "the link does not name the preview with aria-describedby");
+            problems.add(
+                &at,
+                "the link does not name the preview with aria-describedby",
+            );
         }
         if state["requests"].as_u64() != Some(0) {
-            problems.add(&at, format!("showing the preview made {} requests", state["requests"]));
+            problems.add(
+                &at,
+                format!("showing the preview made {} requests", state["requests"]),
+            );
         }
         press_escape(browser).await?;
         if browser.eval(SHOWN, vec![]).await? != Json::Bool(false) {
@@ -95,9 +107,17 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
 }
 
 /// The pointer too: moving it onto the first link shows its preview.
-async fn hover_first(browser: &Browser, links: &[Json], problems: &mut Problems) -> Result<(), String> {
-    let Some(first) = links.first() else { return Ok(()) };
-    browser.eval("document.activeElement.blur()", vec![]).await?;
+async fn hover_first(
+    browser: &Browser,
+    links: &[Json],
+    problems: &mut Problems,
+) -> Result<(), String> {
+    let Some(first) = links.first() else {
+        return Ok(());
+    };
+    browser
+        .eval("document.activeElement.blur()", vec![])
+        .await?;
     let link = browser
         .find_by_script(
             "finding the first previewed link",
@@ -113,7 +133,10 @@ async fn hover_first(browser: &Browser, links: &[Json], problems: &mut Problems)
         y: 0.0,
     });
     browser
-        .step("moving the pointer onto a link", browser.client().perform_actions(moves))
+        .step(
+            "moving the pointer onto a link",
+            browser.client().perform_actions(moves),
+        )
         .await?;
     if browser.eval(SHOWN, vec![]).await? != Json::Bool(true) {
         problems.add(PAGE, "hovering a link shows no preview");
@@ -123,8 +146,12 @@ async fn hover_first(browser: &Browser, links: &[Json], problems: &mut Problems)
 
 async fn press_escape(browser: &Browser) -> Result<(), String> {
     let keys = KeyActions::new("keyboard".to_string())
-        .then(KeyAction::Down { value: Key::Escape.into() })
-        .then(KeyAction::Up { value: Key::Escape.into() });
+        .then(KeyAction::Down {
+            value: Key::Escape.into(),
+        })
+        .then(KeyAction::Up {
+            value: Key::Escape.into(),
+        });
     browser
         .step("pressing Escape", browser.client().perform_actions(keys))
         .await
@@ -138,7 +165,9 @@ fn heading_of(site: &Site, url: &str) -> Option<String> {
     let fragment = crate::toc::fragment_of(url);
     let start = match &fragment {
         Some(id) => html.find(&format!("id=\"{id}\""))?,
-        None => html.find("<main>").and_then(|m| html[m..].find("<h1").map(|h| m + h))?,
+        None => html
+            .find("<main>")
+            .and_then(|m| html[m..].find("<h1").map(|h| m + h))?,
     };
     let open = start + html[start..].find('>')? + 1;
     let close = open + html[open..].find("</h")?;
