@@ -30,6 +30,7 @@
 //!
 //! [`suite`] ties them together; `tests/conformance.rs` runs it.
 
+pub mod bugs;
 pub mod compare;
 pub mod exec;
 pub mod generate;
