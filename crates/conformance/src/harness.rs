@@ -157,7 +157,12 @@ impl Harness {
         ));
         if !exe.is_file() {
             let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("zig/harness.zig");
-            let private = work.join(format!("harness-build-{}", std::process::id()));
+            // Private per process and release: several builds may run at once.
+            let private = work.join(format!(
+                "harness-build-{prefix}{}-{}",
+                pin.version,
+                std::process::id()
+            ));
             // Error return traces would bury a panic's message under
             // every caught WriteFailed of the run.
             let mut extra_args = vec!["-fno-error-tracing".to_string()];
