@@ -25,8 +25,9 @@ use std::rc::Rc;
 
 use zigio::{Buffer, DynWriter, Limit, Sink, WriteFailed, Writer};
 
+use crate::later;
 use crate::mutant::Mutant;
-use crate::rules::{self, Rule};
+use crate::rules::{Release, Rule};
 use crate::script::{Op, Script, SinkKind};
 
 /// FNV-1a, 64 bits: Zig's `std.hash.Fnv1a_64`, so both sides hash alike.
@@ -170,7 +171,17 @@ pub struct Run {
 /// If an op breaks a precondition that [`crate::script::validate_op`]
 /// rejects (zigio panics where Zig asserts).
 pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
-    execute(script, mutant, false)
+    execute(script, mutant, false, Release::BASELINE)
+}
+
+/// [`run`] with the exclusions of `release`: the ops skipped are those on
+/// which that Zig release behaves differently from zigio
+/// ([`later::differs`]).
+///
+/// # Panics
+/// As [`run`].
+pub fn run_on(script: &Script, release: Release) -> Run {
+    execute(script, None, false, release)
 }
 
 /// Runs every op of `script` against zigio, including those on which Zig
@@ -181,10 +192,10 @@ pub fn run(script: &Script, mutant: Option<Mutant>) -> Run {
 /// # Panics
 /// As [`run`].
 pub fn run_flagging(script: &Script) -> Run {
-    execute(script, None, true)
+    execute(script, None, true, Release::BASELINE)
 }
 
-fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool) -> Run {
+fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool, release: Release) -> Run {
     let h = &script.header;
     let rec = Rc::new(RefCell::new(Recorder::default()));
     let _ = writeln!(
@@ -200,6 +211,7 @@ fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool) -> Run {
         budget: h.budget.clone(),
         fail_after: h.fail_after,
         flag_only,
+        release,
         flagged: Vec::new(),
         rec: rec.clone(),
         zig_ops: Vec::with_capacity(script.ops.len()),
@@ -288,6 +300,8 @@ struct Exec {
     /// Run the ops a rule matches (recording them in `flagged`) instead of
     /// skipping them.
     flag_only: bool,
+    /// Whose exclusions apply.
+    release: Release,
     flagged: Vec<(usize, Rule)>,
     rec: Rc<RefCell<Recorder>>,
     zig_ops: Vec<Op>,
@@ -351,16 +365,27 @@ impl Exec {
 }
 
 impl Exec {
-    /// [`rules::zig_0_15_1_bug`], and for `splat_byte_preserve` the rule
-    /// applied to the state its shared first part reaches.
+    /// [`later::differs`] for this run's release, and for
+    /// `splat_byte_preserve` the rule applied to the state its shared first
+    /// part reaches.
     fn zig_0_15_1_bug(&self, w: &DynWriter<'_>, sink: SinkKind, op: &Op) -> Option<Rule> {
         if let Op::SplatBytePreserve { preserve, byte, n } = op {
+            if sink == SinkKind::Allocating && self.release != Release::BASELINE {
+                // Zig's capacity is not zigio's: judged for any capacity.
+                return later::splat_byte_preserve_allocating(self.release, *preserve, w.end(), *n);
+            }
             let tail = splat_byte_preserve_tail(w, sink, self.fork(), *preserve, *byte, *n)?;
             let (end, unused, remaining) = tail;
-            return rules::splat_byte_preserve_differs(*preserve, end, unused, remaining)
-                .then_some(Rule::SplatBytePreserve);
+            return later::splat_byte_preserve_tail(
+                self.release,
+                sink,
+                *preserve,
+                end,
+                unused,
+                remaining,
+            );
         }
-        rules::zig_0_15_1_bug(op, sink, w.end(), w.capacity())
+        later::differs(self.release, op, sink, w.end(), w.capacity())
     }
 
     /// A scripted sink that continues this run's budget and byte count, with

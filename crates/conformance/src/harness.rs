@@ -1,5 +1,6 @@
-//! The Zig side: `zig/harness.zig`, built once with the pinned Zig, run
-//! once per batch of scripts.
+//! The Zig side: `zig/harness.zig`, built once per pinned Zig (one source
+//! for every release, switched at compile time), run once per batch of
+//! scripts.
 
 use std::fmt;
 use std::fs::{self, File};
@@ -24,8 +25,15 @@ const SOURCE: &str = concat!(
 /// A failure of the Zig side.
 #[derive(Debug)]
 pub enum HarnessError {
-    /// Installing Zig or building the harness failed.
+    /// Installing or finding Zig failed.
     Zig(pinned_zig::Error),
+    /// Compiling the harness with one release failed.
+    Build {
+        /// The release, e.g. `"0.16.0"`.
+        version: &'static str,
+        /// The compiler's diagnostics.
+        source: pinned_zig::Error,
+    },
     /// A file could not be written or read.
     Io {
         /// What was being done.
@@ -41,6 +49,10 @@ impl fmt::Display for HarnessError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HarnessError::Zig(e) => write!(f, "{e}"),
+            HarnessError::Build { version, source } => write!(
+                f,
+                "conformance: cannot build crates/conformance/zig/harness.zig with Zig {version}: {source}"
+            ),
             HarnessError::Io { step, path, source } => {
                 write!(
                     f,
@@ -65,6 +77,7 @@ impl From<pinned_zig::Error> for HarnessError {
 pub struct Harness {
     exe: PathBuf,
     work: PathBuf,
+    version: &'static str,
 }
 
 /// Removes harness binaries built from older sources. Best effort: a file
@@ -100,7 +113,18 @@ impl Harness {
     /// # Errors
     /// Installing Zig or compiling the harness failed.
     pub fn build() -> Result<Harness, HarnessError> {
-        Harness::build_for(None)
+        Harness::build_for(pinned_zig::ZIG_0_15_1, None)
+    }
+
+    /// [`Harness::build`] with the compiler of `pin`, e.g. Zig 0.16.0, into
+    /// `target/conformance/harness-<version>-<hash>`. Installs nothing: the
+    /// later releases come from `cargo xtask setup` (or
+    /// [`pinned_zig::ensure`]).
+    ///
+    /// # Errors
+    /// `pin` is not installed, or compiling the harness failed.
+    pub fn build_with(pin: pinned_zig::Pin) -> Result<Harness, HarnessError> {
+        Harness::build_for(pin, None)
     }
 
     /// [`Harness::build`] for the book's lab: the harness for `x86-linux`,
@@ -111,20 +135,34 @@ impl Harness {
     /// # Errors
     /// As [`Harness::build`].
     pub fn build_wasm32_twin() -> Result<Harness, HarnessError> {
-        Harness::build_for(Some("x86-linux"))
+        Harness::build_for(pinned_zig::ZIG_0_15_1, Some("x86-linux"))
     }
 
-    fn build_for(target: Option<&str>) -> Result<Harness, HarnessError> {
+    fn build_for(pin: pinned_zig::Pin, target: Option<&str>) -> Result<Harness, HarnessError> {
         let work = work_dir();
-        let zig = pinned_zig::zig()?;
-        let prefix = target.map_or(String::new(), |t| format!("{t}-"));
+        let baseline = pin == pinned_zig::ZIG_0_15_1;
+        let zig = if baseline {
+            pinned_zig::zig()?
+        } else {
+            pinned_zig::installed(pin)?
+        };
+        // The baseline keeps its old names, which the book and the lab cite.
+        let mut prefix = target.map_or(String::new(), |t| format!("{t}-"));
+        if !baseline {
+            prefix.push_str(&format!("{}-", pin.version));
+        }
         let exe = work.join(format!(
             "harness-{prefix}{:016x}",
-            Fnv::hash(format!("{}\n{SOURCE}", pinned_zig::ZIG_0_15_1.version).as_bytes())
+            Fnv::hash(format!("{}\n{SOURCE}", pin.version).as_bytes())
         ));
         if !exe.is_file() {
             let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("zig/harness.zig");
-            let private = work.join(format!("harness-build-{}", std::process::id()));
+            // Private per process and release: several builds may run at once.
+            let private = work.join(format!(
+                "harness-build-{prefix}{}-{}",
+                pin.version,
+                std::process::id()
+            ));
             // Error return traces would bury a panic's message under
             // every caught WriteFailed of the run.
             let mut extra_args = vec!["-fno-error-tracing".to_string()];
@@ -135,7 +173,11 @@ impl Harness {
                 extra_args,
                 ..BuildOptions::default()
             };
-            zig.build_exe(&source, &private, &options)?;
+            zig.build_exe(&source, &private, &options)
+                .map_err(|e| HarnessError::Build {
+                    version: pin.version,
+                    source: e,
+                })?;
             fs::rename(&private, &exe).map_err(|source| HarnessError::Io {
                 step: "move the harness into place",
                 path: exe.clone(),
@@ -143,7 +185,16 @@ impl Harness {
             })?;
             remove_stale_harnesses(&work, &exe, &prefix);
         }
-        Ok(Harness { exe, work })
+        Ok(Harness {
+            exe,
+            work,
+            version: pin.version,
+        })
+    }
+
+    /// The Zig release it was built with, e.g. `"0.15.1"`.
+    pub fn version(&self) -> &'static str {
+        self.version
     }
 
     /// The executable.
@@ -195,6 +246,7 @@ impl Harness {
             kept,
             path,
             exe: self.exe.clone(),
+            version: self.version,
             out_reader,
             err_reader,
             line: String::new(),
@@ -211,6 +263,7 @@ pub struct Session {
     kept: BufWriter<File>,
     path: PathBuf,
     exe: PathBuf,
+    version: &'static str,
     out_reader: JoinHandle<std::io::Result<Vec<u8>>>,
     err_reader: JoinHandle<std::io::Result<Vec<u8>>>,
     line: String,
@@ -274,7 +327,8 @@ impl Session {
             let lines: Vec<&str> = stderr.lines().collect();
             let tail = lines[lines.len().saturating_sub(40)..].join("\n");
             format!(
-                "the Zig harness failed ({status}); replay: `{} {}`\n{tail}",
+                "the Zig {} harness failed ({status}); replay: `{} {}`\n{tail}",
+                self.version,
                 self.exe.display(),
                 self.path.display()
             )

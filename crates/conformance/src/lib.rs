@@ -20,6 +20,9 @@
 //!    each script reported by seed, op and both lines.
 //! 6. [`rules`]: where zigio deliberately fixes a Zig 0.15.1 bug, the op
 //!    is excluded by rule (on both sides, counted), never by hand.
+//!    [`later`] does the same for Zig 0.16.0 and 0.17.1, whose harness
+//!    is built from the same source: an op is excluded on a release where
+//!    that release behaves differently from zigio.
 //! 7. [`mutant`]: broken sinks that the comparison must catch.
 //!
 //! 8. [`program`]: stand-alone Rust and Zig programs that print a
@@ -27,10 +30,12 @@
 //!
 //! [`suite`] ties them together; `tests/conformance.rs` runs it.
 
+pub mod bugs;
 pub mod compare;
 pub mod exec;
 pub mod generate;
 pub mod harness;
+pub mod later;
 pub mod mutant;
 pub mod program;
 pub mod rules;

@@ -43,7 +43,8 @@ use crate::script::{Op, SinkKind};
 /// At most this many slices go to one drain (`Writer.zig:262`).
 const VECS: usize = 8;
 
-/// A deliberate difference between zigio and Zig 0.15.1.
+/// A difference between zigio and a Zig release: a Zig 0.15.1 bug zigio
+/// fixes, or a behaviour a later release changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     /// `writeSplatHeaderLimit`'s drain request ignores the limit for data
@@ -57,16 +58,78 @@ pub enum Rule {
     /// `splatBytePreserve` drops older buffered bytes instead of draining
     /// them.
     SplatBytePreserve,
+    /// From Zig 0.16.0: `writeSplatHeaderLimit` with `splat` 0 and a limit
+    /// shorter than the pattern sends a prefix of the pattern.
+    SplatHeaderZeroSplat,
+    /// Zig 0.17.1: the rewritten `writeSplatHeaderLimit` buffers what fits
+    /// before draining, and drains eight slices at a time.
+    SplatHeaderRewritten,
+    /// Zig 0.17.1: `splatBytePreserve` rebases with `preserve -| remaining`.
+    SplatBytePreserveRebase,
+    /// Zig 0.17.1: `writeBytePreserve` rebases with `preserve -| 1`.
+    WriteBytePreserveRebase,
+}
+
+/// A pinned Zig release the differential run compares zigio with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Release {
+    /// Zig 0.15.1, the release zigio ports.
+    Zig0151,
+    /// Zig 0.16.0.
+    Zig0160,
+    /// Zig 0.17.1.
+    Zig0171,
+}
+
+impl Release {
+    /// The release zigio ports.
+    pub const BASELINE: Release = Release::Zig0151;
+
+    /// Every pinned release, oldest first ([`pinned_zig::PINS`]).
+    pub const ALL: [Release; 3] = [Release::Zig0151, Release::Zig0160, Release::Zig0171];
+
+    /// As `zig version` prints it, e.g. `"0.16.0"`.
+    pub fn version(self) -> &'static str {
+        self.pin().version
+    }
+
+    /// The compiler's pin.
+    pub fn pin(self) -> pinned_zig::Pin {
+        match self {
+            Release::Zig0151 => pinned_zig::ZIG_0_15_1,
+            Release::Zig0160 => pinned_zig::ZIG_0_16_0,
+            Release::Zig0171 => pinned_zig::ZIG_0_17_1,
+        }
+    }
 }
 
 impl Rule {
-    /// Every rule.
-    pub const ALL: [Rule; 4] = [
+    /// The Zig 0.15.1 bugs zigio fixes: the rules of the baseline run.
+    pub const BASELINE: [Rule; 4] = [
         Rule::SplatHeaderLimit,
         Rule::SplatHeaderDivByZero,
         Rule::FixedDrainFits,
         Rule::SplatBytePreserve,
     ];
+
+    /// Every rule: the baseline's, then the behaviours later releases
+    /// changed (see [`crate::later`]).
+    pub const ALL: [Rule; 8] = [
+        Rule::SplatHeaderLimit,
+        Rule::SplatHeaderDivByZero,
+        Rule::FixedDrainFits,
+        Rule::SplatBytePreserve,
+        Rule::SplatHeaderZeroSplat,
+        Rule::SplatHeaderRewritten,
+        Rule::SplatBytePreserveRebase,
+        Rule::WriteBytePreserveRebase,
+    ];
+
+    /// Whether this is one of the Zig 0.15.1 bugs ([`Rule::BASELINE`])
+    /// rather than a later release's change.
+    pub fn is_baseline(self) -> bool {
+        Rule::BASELINE.contains(&self)
+    }
 
     /// The name written into scripts and traces.
     pub fn name(self) -> &'static str {
@@ -75,6 +138,10 @@ impl Rule {
             Rule::SplatHeaderDivByZero => "splat-header-div-by-zero",
             Rule::FixedDrainFits => "fixed-drain-fits",
             Rule::SplatBytePreserve => "splat-byte-preserve",
+            Rule::SplatHeaderZeroSplat => "splat-header-zero-splat",
+            Rule::SplatHeaderRewritten => "splat-header-rewritten",
+            Rule::SplatBytePreserveRebase => "splat-byte-preserve-rebase",
+            Rule::WriteBytePreserveRebase => "write-byte-preserve-rebase",
         }
     }
 
@@ -101,6 +168,24 @@ impl Rule {
                 "Zig 0.15.1's splatBytePreserve (Writer.zig:764-788) moves the newest preserve \
                  bytes to the front without draining the older ones, which are lost; zigio \
                  rebases instead"
+            }
+            Rule::SplatHeaderZeroSplat => {
+                "from Zig 0.16.0, writeSplatHeaderLimitFinish offers a prefix of the pattern \
+                 once when the limit left is shorter than the pattern, even when splat is 0; \
+                 zigio sends no copy of it"
+            }
+            Rule::SplatHeaderRewritten => {
+                "Zig 0.17.1's writeSplatHeaderLimit buffers a header cut by the limit and every \
+                 whole copy of the pattern that fits before it drains, and drains eight slices \
+                 at a time; zigio, as 0.15.1, drains the whole request in one call"
+            }
+            Rule::SplatBytePreserveRebase => {
+                "Zig 0.17.1's splatBytePreserve rebases keeping preserve -| remaining bytes \
+                 (the copies it writes count as preserved); zigio keeps preserve"
+            }
+            Rule::WriteBytePreserveRebase => {
+                "Zig 0.17.1's writeBytePreserve rebases keeping preserve -| 1 bytes (the new \
+                 byte counts as preserved); zigio keeps preserve"
             }
         }
     }
@@ -147,7 +232,7 @@ pub fn zig_0_15_1_bug(op: &Op, sink: SinkKind, end: usize, capacity: usize) -> O
 /// differently from zigio's fixed sink, with `room` unused bytes. Both copy
 /// the non-last slices and fail at the first that does not fit; they part
 /// only when everything fits.
-fn fixed_drain_misbehaves((lens, splat): &Request, room: usize) -> bool {
+pub(crate) fn fixed_drain_misbehaves((lens, splat): &Request, room: usize) -> bool {
     let (pattern, rest) = lens.split_last().expect("a request has a slice");
     let rest_len: usize = rest.iter().sum();
     if rest_len > room {

@@ -1,15 +1,17 @@
-//! zigio against Zig 0.15.1, with the real compiler: the standard plan must
-//! give identical traces (minus the ops excluded by rule), and each
-//! deliberately broken sink must be caught.
+//! zigio against Zig 0.15.1, 0.16.0 and 0.17.1, with the real compilers:
+//! the standard plan must give identical traces on each (minus the ops
+//! excluded by that release's rules), and each deliberately broken sink
+//! must be caught (on 0.15.1).
 
 use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use conformance::compare::Report;
 use conformance::harness::{Harness, work_dir};
 use conformance::mutant::Mutant;
-use conformance::rules::Rule;
+use conformance::rules::{Release, Rule};
 use conformance::script::{Op, SinkKind};
 use conformance::suite::{self, STANDARD};
 
@@ -20,33 +22,179 @@ fn harness() -> &'static Harness {
 
 #[test]
 fn zig_and_zigio_produce_identical_traces() {
-    let started = Instant::now();
+    // The same scripts on every pinned release, one thread each; the
+    // baseline's harness is the one the other tests share.
     let scripts = STANDARD.scripts();
-    let report =
-        suite::run(harness(), "standard", &scripts, None).unwrap_or_else(|e| panic!("{e}"));
-    println!("{report} in {:.1?}", started.elapsed());
-    for m in report.mismatches.iter().take(5) {
-        println!("{m}\n");
-    }
-    assert!(
-        report.is_identical(),
-        "zigio differs from Zig 0.15.1 in {} of {} scripts (first ones above; scripts in {})",
-        report.mismatches.len(),
-        report.scripts,
-        work_dir().join("standard.jsonl").display()
-    );
-    // The run must have exercised what it claims to compare.
-    assert!(report.drains > 100_000, "{report}");
-    for rule in Rule::ALL {
+    let reports: Vec<(Release, Report)> = std::thread::scope(|s| {
+        let handles: Vec<_> = Release::ALL
+            .iter()
+            .map(|&release| {
+                let scripts = &scripts;
+                s.spawn(move || {
+                    let started = Instant::now();
+                    let built;
+                    let h = if release == Release::BASELINE {
+                        harness()
+                    } else {
+                        built =
+                            Harness::build_with(release.pin()).unwrap_or_else(|e| panic!("{e}"));
+                        &built
+                    };
+                    let label = if release == Release::BASELINE {
+                        "standard".to_string()
+                    } else {
+                        format!("standard-{}", release.version())
+                    };
+                    let report = suite::run_release(h, release, &label, scripts, None)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    println!(
+                        "Zig {}: {report} in {:.1?}",
+                        release.version(),
+                        started.elapsed()
+                    );
+                    (release, report)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (release, report) in &reports {
+        for m in report.mismatches.iter().take(5) {
+            println!("Zig {}: {m}\n", release.version());
+        }
+        let label = if *release == Release::BASELINE {
+            "standard".to_string()
+        } else {
+            format!("standard-{}", release.version())
+        };
         assert!(
-            report.skipped(rule) > 0,
-            "rule {} never applied: {report}",
+            report.is_identical(),
+            "zigio differs from Zig {} in {} of {} scripts (first ones above; scripts in {})",
+            release.version(),
+            report.mismatches.len(),
+            report.scripts,
+            work_dir().join(format!("{label}.jsonl")).display()
+        );
+        // The run must have exercised what it claims to compare.
+        assert!(
+            report.drains > 100_000,
+            "Zig {}: {report}",
+            release.version()
+        );
+    }
+    let baseline = &reports[0].1;
+    for rule in Rule::BASELINE {
+        assert!(
+            baseline.skipped(rule) > 0,
+            "rule {} never applied: {baseline}",
             rule.name()
         );
     }
-    let summary = summary_line(&report);
+    for rule in Rule::ALL.iter().filter(|r| !r.is_baseline()) {
+        assert_eq!(baseline.skipped(*rule), 0, "{}: {baseline}", rule.name());
+    }
+    check_rules_against_bug_programs(&reports);
+    let summary = summary_line(baseline);
     fs::write(work_dir().join("summary.txt"), format!("{summary}\n")).unwrap();
     check_book_numbers(&summary);
+    check_release_table(&reports);
+}
+
+/// A rule that the bug programs (`book/data/zig-bugs.tsv`, checked against
+/// their runs by `tests/zig_bugs.rs`) find fixed on a release must exclude
+/// nothing there: the comparison ran those ops and found Zig and zigio
+/// equal.
+fn check_rules_against_bug_programs(reports: &[(Release, Report)]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/data/zig-bugs.tsv");
+    let tsv = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for line in tsv.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (bug, version, status) = (f[0], f[1], f[2]);
+        let Some(rule) = Rule::ALL.iter().find(|r| r.name() == bug) else {
+            continue;
+        };
+        let Some((_, report)) = reports.iter().find(|(r, _)| r.version() == version) else {
+            continue;
+        };
+        if status == "fixed" {
+            assert_eq!(
+                report.skipped(*rule),
+                0,
+                "book/data/zig-bugs.tsv: {bug} is fixed in Zig {version}, yet the run excluded ops by it: {report}"
+            );
+        }
+        if status == "present" {
+            assert!(
+                report.skipped(*rule) > 0,
+                "book/data/zig-bugs.tsv: {bug} is present in Zig {version}, yet no op of the run reached it: {report}"
+            );
+        }
+    }
+}
+
+/// `book/generated/conformance/releases.md`: the counts of the run on each
+/// release, as the Conformance page shows them. `BOOK_RECORD=1` rewrites it.
+fn check_release_table(reports: &[(Release, Report)]) {
+    let mut out = String::from(
+        "<!-- Generated by `cargo test -p conformance --test conformance` from the standard run on each release; BOOK_RECORD=1 rewrites it. Edit crates/conformance/tests/conformance.rs, not this file. -->\n\n| The standard run |",
+    );
+    for (r, _) in reports {
+        out.push_str(&format!(" Zig {} |", r.version()));
+    }
+    out.push_str("\n|---|");
+    for _ in reports {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    let row = |out: &mut String, label: &str, f: &dyn Fn(&Report) -> String| {
+        out.push_str(&format!("| {label} |"));
+        for (_, report) in reports {
+            out.push_str(&format!(" {} |", f(report)));
+        }
+        out.push('\n');
+    };
+    row(&mut out, "Scripts", &|r| {
+        group_digits(&r.scripts.to_string())
+    });
+    row(&mut out, "Ops run on both sides", &|r| {
+        group_digits(&r.ops.to_string())
+    });
+    row(&mut out, "Drain calls compared", &|r| {
+        group_digits(&r.drains.to_string())
+    });
+    row(&mut out, "Trace lines compared", &|r| {
+        group_digits(&r.lines.to_string())
+    });
+    row(
+        &mut out,
+        "Allocating lines that differ only in `cap=`",
+        &|r| group_digits(&r.capacity_only.to_string()),
+    );
+    row(&mut out, "Scripts that differ", &|r| {
+        r.mismatches.len().to_string()
+    });
+    for rule in Rule::ALL {
+        let label = format!("Excluded by `{}`", rule.name());
+        row(&mut out, &label, &|r| match r.skipped(rule) {
+            0 => "0".to_string(),
+            n => group_digits(&n.to_string()),
+        });
+    }
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/generated/conformance/releases.md");
+    if std::env::var_os("BOOK_RECORD").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, &out).unwrap();
+        return;
+    }
+    let committed = fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        committed,
+        out,
+        "{}: not the counts of this run; rewrite it with \
+         `BOOK_RECORD=1 cargo test -p conformance --test conformance zig_and_zigio`",
+        path.display()
+    );
 }
 
 /// The numbers as book/conformance.md states them.
@@ -55,7 +203,7 @@ fn summary_line(report: &conformance::compare::Report) -> String {
         "scripts={} ops={} drains={} lines={}",
         report.scripts, report.ops, report.drains, report.lines
     );
-    for rule in Rule::ALL {
+    for rule in Rule::BASELINE {
         line.push_str(&format!(
             " skipped.{}={}",
             rule.name(),
