@@ -72,13 +72,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         .await?;
     let mut checked = 0;
     for theme in THEMES {
-        browser.visit(&site.server.url("")).await?;
-        browser
-            .eval(
-                "localStorage.setItem('mdbook-theme', arguments[0]);",
-                vec![json!(theme)],
-            )
-            .await?;
+        crate::themes::remember(browser, site, theme).await?;
         // The print page is every chapter again, one after the other: each
         // is checked on its own page.
         for page in site.pages.iter().filter(|p| p.as_str() != "print.html") {

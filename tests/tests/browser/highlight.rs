@@ -3,7 +3,7 @@
 //! marked, and drawn in another colour than the plain code, in a light and
 //! a dark theme.
 
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 
 use crate::browser::Browser;
 use crate::site::Site;
@@ -41,15 +41,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
     let chapters = toc::chapters(browser, site).await?;
     let mut blocks = 0;
     for theme in THEMES {
-        // mdBook keeps the reader's theme in localStorage and applies it as
-        // each page loads.
-        browser.visit(&site.server.url("")).await?;
-        browser
-            .eval(
-                "localStorage.setItem('mdbook-theme', arguments[0]);",
-                vec![json!(theme)],
-            )
-            .await?;
+        crate::themes::remember(browser, site, theme).await?;
         for page in &chapters {
             browser.visit(&site.server.url(page)).await?;
             let marks = browser.eval(MARKS, vec![]).await?;

@@ -370,3 +370,16 @@ async fn check_theme(
     }
     Ok(())
 }
+
+/// Makes `theme` the reader's theme for the pages loaded next: mdBook keeps
+/// it in localStorage and applies it as each page loads.
+pub async fn remember(browser: &Browser, site: &Site, theme: &str) -> Result<(), String> {
+    browser.visit(&site.server.url("")).await?;
+    browser
+        .eval(
+            "localStorage.setItem('mdbook-theme', arguments[0]);",
+            vec![json!(theme)],
+        )
+        .await
+        .map(|_| ())
+}

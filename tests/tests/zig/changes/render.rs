@@ -94,30 +94,35 @@ fn overview(subject: &Subject, surfaces: &[Surface]) -> String {
     out
 }
 
+/// A table of `list` (added or removed members) under `title`, each with
+/// its signature in `surface`; nothing when `list` is empty.
+fn members(out: &mut String, title: &str, surface: &Surface, list: &[&Member]) {
+    if list.is_empty() {
+        return;
+    }
+    let version = surface.version;
+    let _ = write!(
+        out,
+        "\n{title}:\n\n| member | signature in {version} |\n|---|---|\n"
+    );
+    for m in list {
+        let _ = writeln!(out, "| {} | {} |", code(&m.name), linked(surface, m));
+    }
+}
+
 /// One step: a summary line, then a table per kind of change.
 fn step_text(step: &Step) -> String {
     let (from, to) = (step.from.version, step.to.version);
     let [added, removed, changed] = step.counts();
     let mut out =
         format!("**{from} → {to}**: {added} added, {removed} removed, {changed} changed.\n");
-    if added > 0 {
-        let _ = write!(
-            out,
-            "\nAdded in {to}:\n\n| member | signature in {to} |\n|---|---|\n"
-        );
-        for m in &step.added {
-            let _ = writeln!(out, "| {} | {} |", code(&m.name), linked(step.to, m));
-        }
-    }
-    if removed > 0 {
-        let _ = write!(
-            out,
-            "\nRemoved in {to}:\n\n| member | signature in {from} |\n|---|---|\n"
-        );
-        for m in &step.removed {
-            let _ = writeln!(out, "| {} | {} |", code(&m.name), linked(step.from, m));
-        }
-    }
+    members(&mut out, &format!("Added in {to}"), step.to, &step.added);
+    members(
+        &mut out,
+        &format!("Removed in {to}"),
+        step.from,
+        &step.removed,
+    );
     if changed > 0 {
         let _ = write!(
             out,
