@@ -1,8 +1,8 @@
 //! The `test` blocks of Zig 0.15.1's `lib/std/Io/Writer.zig`, ported.
 //!
-//! Each Rust test is named after the Zig test and cites its line. The
-//! catalog (`zig-0.15.1-writer-catalog.md`, section 1.5) lists 24 test
-//! blocks; 13 are ported here and 11 are skipped, for these reasons:
+//! Each Rust test is named after the Zig test and cites its line. The file
+//! has 24 `test` blocks; 13 are ported here and 11 are skipped, for these
+//! reasons:
 //!
 //! - `Writer.zig:1919` "printValue max_depth", `:1984` `printDuration`,
 //!   `:2021` `printDurationSigned`, `:2103` `printInt`, `:2123` "printFloat

@@ -1,9 +1,9 @@
-//! The behaviours that the catalog (`zig-0.15.1-writer-catalog.md`,
-//! section 2 and section 1.4) observed by running Zig 0.15.1 programs,
-//! reproduced with zigio; and the bugs of Zig 0.15.1 that zigio
-//! deliberately does not copy: the two in `writeSplatHeaderLimit` that the
-//! catalog lists, and one in `splatBytePreserve` that the property tests
-//! found.
+//! Behaviours observed by running Zig 0.15.1 programs (the fixed writer's
+//! drain, the allocating writer's growth, a custom writer with a counting
+//! drain), reproduced with zigio; and the bugs of Zig 0.15.1 that zigio
+//! deliberately does not copy: two in `writeSplatHeaderLimitFinish`
+//! (`Writer.zig:254-291`), and one in `splatBytePreserve` that the
+//! property tests found.
 
 mod common;
 
@@ -11,7 +11,7 @@ use common::{Scripted, SplitMix64, Step, accepted};
 use zigio::{Buffer, Limit, WriteFailed, Writer};
 
 // ---------------------------------------------------------------------------
-// Fixed writer on an 8-byte buffer (catalog section 2, `fixedDrain`).
+// Fixed writer on an 8-byte buffer (`fixedDrain`, `Writer.zig:2331-2361`).
 // ---------------------------------------------------------------------------
 
 const ALPHABET20: &[u8; 20] = b"ABCDEFGHIJKLMNOPQRST";
@@ -93,7 +93,7 @@ fn fixed_writable_slice_and_rebase_fail_without_room_even_when_partly_filled() {
 }
 
 // ---------------------------------------------------------------------------
-// Allocating growth (catalog section 2, "Allocating growth").
+// Allocating growth (`Writer.Allocating`).
 // ---------------------------------------------------------------------------
 
 /// Capacity after each of 1000 `write_all`s of 10 bytes, and the
@@ -155,15 +155,14 @@ fn allocating_growth_from_capacity_64_matches_zig() {
 }
 
 // ---------------------------------------------------------------------------
-// Custom writer with a counting drain (catalog section 2, experiment
-// `exp4a`): 1000 `write_all` calls of 3..40 bytes, lengths from
-// SplitMix64 seeded with 42.
+// Custom writer with a counting drain (the Zig experiment `exp4a`): 1000
+// `write_all` calls of 3..40 bytes, lengths from SplitMix64 seeded with 42.
 // ---------------------------------------------------------------------------
 
-/// The catalog says "3..40 bytes (21571 B, splitmix64 seed 42)". The
-/// generator that reproduces the total and every drain position is one
-/// output per write, `3 + next % 38` (inclusive range 3..=40). The
-/// catalog does not say what the bytes were; only their count matters to
+/// The Zig run wrote 3..40 bytes per call, 21571 B in all, from splitmix64
+/// seeded with 42. The generator that reproduces the total and every drain
+/// position is one output per write, `3 + next % 38` (inclusive range
+/// 3..=40). What the bytes were does not matter; only their count matters to
 /// the drain schedule, so the content here is a position-dependent pattern
 /// that makes loss, duplication or reordering visible.
 fn exp4a_writes() -> Vec<Vec<u8>> {
@@ -225,7 +224,7 @@ fn exp4a(capacity: usize, sink: Scripted) -> Exp4a {
 }
 
 #[test]
-fn exp4a_generator_reproduces_the_catalog_total() {
+fn exp4a_generator_reproduces_the_recorded_total() {
     let total: usize = exp4a_writes().iter().map(Vec::len).sum();
     assert_eq!(total, 21571);
     assert!(exp4a_writes().iter().all(|w| (3..=40).contains(&w.len())));
@@ -283,8 +282,8 @@ fn exp4a_drain_counts_accepting_at_most_7_bytes() {
 }
 
 // ---------------------------------------------------------------------------
-// Zig 0.15.1 bugs that zigio does not copy (catalog section 1.4,
-// `writeSplatHeaderLimitFinish`; and `splatBytePreserve`).
+// Zig 0.15.1 bugs that zigio does not copy (`writeSplatHeaderLimitFinish`,
+// `Writer.zig:254-291`; and `splatBytePreserve`, `Writer.zig:764-788`).
 // ---------------------------------------------------------------------------
 
 /// Zig 0.15.1 checks the header's length instead of each data piece's
