@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::errors::{Error, Result};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
@@ -54,15 +54,16 @@ pub fn draw_book(
     cache: &Path,
     required: bool,
 ) -> std::result::Result<Book, String> {
-    let mut found: Vec<(PathBuf, Diagram)> = Vec::new();
+    // Each chapter's diagrams, in the order both passes visit the chapters.
+    let mut chapters: Vec<(PathBuf, Vec<Diagram>)> = Vec::new();
     book.for_each_chapter_mut(|chapter| {
         let path = chapter.source_path.clone().unwrap_or_default();
-        found.extend(
-            blocks::find(&chapter.content)
-                .into_iter()
-                .map(|d| (path.clone(), d)),
-        );
+        chapters.push((path, blocks::find(&chapter.content)));
     });
+    let found: Vec<(&PathBuf, &Diagram)> = chapters
+        .iter()
+        .flat_map(|(path, diagrams)| diagrams.iter().map(move |d| (path, d)))
+        .collect();
     if found.is_empty() {
         return Ok(book);
     }
@@ -89,7 +90,7 @@ pub fn draw_book(
             .iter()
             .map(|e| match e.index {
                 Some(i) => {
-                    let (path, d) = &found[i];
+                    let (path, d) = found[i];
                     format!(
                         "{}:{}: mermaid cannot draw this diagram: {}",
                         src.join(path).display(),
@@ -103,17 +104,14 @@ pub fn draw_book(
         lines.join("\n")
     })?;
     let mut drawings = drawings.into_iter();
-    book.for_each_mut(|item| {
-        let BookItem::Chapter(chapter) = item else {
+    let mut diagrams = chapters.iter().map(|(_, d)| d);
+    book.for_each_chapter_mut(|chapter| {
+        let Some(diagrams) = diagrams.next() else {
             return;
         };
-        let diagrams = blocks::find(&chapter.content);
         let mut content = String::with_capacity(chapter.content.len());
         let mut at = 0;
-        for diagram in &diagrams {
-            let Some(drawing) = drawings.next() else {
-                return;
-            };
+        for (diagram, drawing) in diagrams.iter().zip(drawings.by_ref()) {
             content.push_str(&chapter.content[at..diagram.range.start]);
             content.push_str(&drawing.html());
             at = diagram.range.end;

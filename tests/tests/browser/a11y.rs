@@ -230,7 +230,7 @@ pub async fn keyboard(
 }
 
 /// Presses `key` on whatever has the focus, as a keyboard does.
-async fn press(browser: &Browser, key: Key) -> Result<(), String> {
+pub async fn press(browser: &Browser, key: Key) -> Result<(), String> {
     let actions = KeyActions::new("keyboard".to_string())
         .then(KeyAction::Down { value: key.into() })
         .then(KeyAction::Up { value: key.into() });

@@ -3,9 +3,7 @@
 //! first paragraph, the link names it with `aria-describedby`, nothing is
 //! fetched, hovering shows it too, and Escape dismisses it.
 
-use std::fs;
-
-use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use fantoccini::key::Key;
 use serde_json::Value as Json;
 
@@ -16,9 +14,12 @@ use crate::site::Site;
 /// The chapter whose links are tried: the book's most linked-from one.
 const PAGE: &str = "buffer-scheduling.html";
 
-/// The page's previews, by absolute URL, and its links that have one:
-/// `{links: [{index, href}], previews: {href: {title, text}}}`.
+/// The page's previews, by absolute URL, its links that have one, and the
+/// heading each link's target really has (read from the target page, or
+/// its first heading for a link to a whole page): `{links: [{index, href}],
+/// previews: {href: {title, text}}, headings: {href: text}}`. Asynchronous.
 const LINKS: &str = r#"
+const done = arguments[arguments.length - 1];
 const previews = {};
 for (const block of document.querySelectorAll('script.wiki-previews')) {
     for (const [url, p] of Object.entries(JSON.parse(block.textContent))) {
@@ -28,7 +29,18 @@ for (const block of document.querySelectorAll('script.wiki-previews')) {
 const links = Array.from(document.querySelectorAll('main a[href]'))
     .map((a, index) => ({ index, href: a.href }))
     .filter((l) => previews[l.href]);
-return { links, previews };
+const headingOf = async (href) => {
+    const url = new URL(href);
+    const page = new DOMParser().parseFromString(await (await fetch(url)).text(), 'text/html');
+    const id = decodeURIComponent(url.hash.slice(1));
+    const heading = id ? page.getElementById(id) : page.querySelector('main h1');
+    return heading ? heading.textContent.trim() : null;
+};
+(async () => {
+    const headings = {};
+    for (const href of Object.keys(previews)) headings[href] = await headingOf(href);
+    done({ links, previews, headings });
+})().catch((e) => done({ error: String(e) }));
 "#;
 
 /// Focuses link `arguments[0]` of `main` (scrolled into view) and reports
@@ -57,7 +69,12 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
     browser.visit(&site.server.url(PAGE)).await?;
     // Links in a closed <details> (an exercise's solution) cannot take focus.
     browser.open_details().await?;
-    let found = browser.eval(LINKS, vec![]).await?;
+    let found = browser.eval_async(LINKS, vec![]).await?;
+    if let Some(error) = found["error"].as_str() {
+        return Err(format!(
+            "{PAGE}: reading its previews and their targets: {error}"
+        ));
+    }
     let links = found["links"].as_array().cloned().unwrap_or_default();
     if links.len() < 5 {
         problems.add(PAGE, format!("only {} links have a preview", links.len()));
@@ -74,15 +91,15 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         if state["title"] != preview["title"] || state["text"] != preview["text"] {
             problems.add(&at, format!("the preview shows {state}, not {preview}"));
         }
-        match heading_of(site, href) {
-            Some(heading) if Some(heading.as_str()) == preview["title"].as_str() => {}
-            heading => problems.add(
+        let heading = &found["headings"][href];
+        if heading != &preview["title"] {
+            problems.add(
                 &at,
                 format!(
-                    "the preview's title {} is not the target's heading {heading:?}",
+                    "the preview's title {} is not the target's heading {heading}",
                     preview["title"]
                 ),
-            ),
+            );
         }
         if state["described"].as_str() != Some("wiki-preview") {
             problems.add(
@@ -96,7 +113,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
                 format!("showing the preview made {} requests", state["requests"]),
             );
         }
-        press_escape(browser).await?;
+        crate::a11y::press(browser, Key::Escape).await?;
         if browser.eval(SHOWN, vec![]).await? != Json::Bool(false) {
             problems.add(&at, "Escape does not dismiss the preview");
         }
@@ -142,57 +159,4 @@ async fn hover_first(
         problems.add(PAGE, "hovering a link shows no preview");
     }
     Ok(())
-}
-
-async fn press_escape(browser: &Browser) -> Result<(), String> {
-    let keys = KeyActions::new("keyboard".to_string())
-        .then(KeyAction::Down {
-            value: Key::Escape.into(),
-        })
-        .then(KeyAction::Up {
-            value: Key::Escape.into(),
-        });
-    browser
-        .step("pressing Escape", browser.client().perform_actions(keys))
-        .await
-}
-
-/// The text of the heading `url` points at (or the page's first heading),
-/// read from the built page.
-fn heading_of(site: &Site, url: &str) -> Option<String> {
-    let path = crate::toc::page_of(site, url)?;
-    let html = fs::read_to_string(site.dir.join(path)).ok()?;
-    let fragment = crate::toc::fragment_of(url);
-    let start = match &fragment {
-        Some(id) => html.find(&format!("id=\"{id}\""))?,
-        None => html
-            .find("<main>")
-            .and_then(|m| html[m..].find("<h1").map(|h| m + h))?,
-    };
-    let open = start + html[start..].find('>')? + 1;
-    let close = open + html[open..].find("</h")?;
-    Some(decode(&strip_tags(&html[open..close])).trim().to_string())
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The entities mdBook writes in heading text.
-fn decode(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
