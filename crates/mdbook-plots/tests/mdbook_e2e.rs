@@ -2,9 +2,9 @@
 //! protocol, the figure in the rendered HTML, and a bad directive failing
 //! the build with its chapter and line.
 //!
-//! Ignored by default because they need `mdbook` v0.5.4 (found through
-//! `$MDBOOK`, `PATH` or `~/.cargo/bin`); run them with
-//! `cargo test -p mdbook-plots -- --include-ignored`.
+//! They need `mdbook` v0.5.4, found through `$MDBOOK`, `PATH` or
+//! `~/.cargo/bin`; `cargo xtask setup` installs it (every `cargo xtask`
+//! command that tests does so first).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,10 @@ fn mdbook() -> PathBuf {
             return candidate;
         }
     }
-    panic!("mdbook v0.5.4 not found (set MDBOOK, or put it on PATH or in ~/.cargo/bin)");
+    panic!(
+        "mdbook v0.5.4 not found: run `cargo xtask setup`, or set MDBOOK, or put it on PATH \
+         or in ~/.cargo/bin"
+    );
 }
 
 /// A one-chapter book at a fresh temporary directory, configured as the
@@ -57,7 +60,6 @@ fn build(root: &Path) -> Output {
 }
 
 #[test]
-#[ignore = "needs mdbook v0.5.4"]
 fn the_rendered_page_holds_the_figure() {
     let root = book(
         "ok",
@@ -82,7 +84,6 @@ fn the_rendered_page_holds_the_figure() {
 }
 
 #[test]
-#[ignore = "needs mdbook v0.5.4"]
 fn an_unknown_plot_fails_the_build_naming_chapter_and_line() {
     let root = book("bad", "# Page\n\n{{#zigio-plot histogram}}\n");
     let out = build(&root);

@@ -119,7 +119,6 @@ fn duplicates_and_smart_punctuation() {
 /// Renders the fixtures with the real `mdbook` binary right now and compares
 /// with the recorded ids, so the recording can be trusted to be current.
 #[test]
-#[ignore = "needs mdbook v0.5.4 (on PATH or in ~/.cargo/bin); run with --ignored"]
 fn recorded_ids_are_what_mdbook_renders_now() {
     let script = fixture_dir().join("record.sh");
     let before: Vec<_> = chapters()

@@ -2,9 +2,9 @@
 //! protocol, the ordering in `book.toml`, and every generated fragment
 //! landing on an id in the rendered HTML.
 //!
-//! Ignored by default because they need `mdbook` v0.5.4 (found through
-//! `$MDBOOK`, `PATH` or `~/.cargo/bin`); run them with
-//! `cargo test -p mdbook-vault -- --include-ignored`.
+//! They need `mdbook` v0.5.4, found through `$MDBOOK`, `PATH` or
+//! `~/.cargo/bin`; `cargo xtask setup` installs it (every `cargo xtask`
+//! command that tests does so first).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,10 @@ fn mdbook() -> PathBuf {
             return candidate;
         }
     }
-    panic!("mdbook v0.5.4 not found (set MDBOOK, or put it on PATH or in ~/.cargo/bin)");
+    panic!(
+        "mdbook v0.5.4 not found: run `cargo xtask setup`, or set MDBOOK, or put it on PATH \
+         or in ~/.cargo/bin"
+    );
 }
 
 /// A fresh book directory with the vault preprocessor configured as the
@@ -118,7 +121,6 @@ const TALK: &str = "# Andrew Kelley Talk Commentary\n\n## 2. Scheduling Is Inevi
     ## 5. Don’t Forget To Flush (Full Circle)\n\nSee [[Exploring Zig IO Interfaces#Linked from]].\n";
 
 #[test]
-#[ignore = "needs mdbook v0.5.4; run with --include-ignored"]
 fn every_generated_fragment_exists_in_the_rendered_html() {
     let root = new_book(
         "ok",
@@ -194,7 +196,6 @@ fn every_generated_fragment_exists_in_the_rendered_html() {
 }
 
 #[test]
-#[ignore = "needs mdbook v0.5.4; run with --include-ignored"]
 fn broken_links_fail_the_build_with_every_error() {
     let root = new_book(
         "broken",
