@@ -40,24 +40,22 @@ impl Default for Occupancy {
     }
 }
 
-/// Sebastiano Vigna's SplitMix64: a tiny, well-mixed generator whose output
-/// is fully determined by its seed, so a plot is the same on every build.
+/// The generator of the write sizes: [`zigio::random::SplitMix64`], the
+/// port of Zig's `std.Random.SplitMix64` that the book's programs use, whose
+/// output is fully determined by its seed, so a plot is the same on every
+/// build and the same as the program's beside it.
 #[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
+pub struct SplitMix64(zigio::random::SplitMix64);
 
 impl SplitMix64 {
     /// A generator starting from `seed`.
     pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
+        SplitMix64(zigio::random::SplitMix64::init(seed))
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     /// A value in `1..=max` (`max >= 1`), by modulo: the tiny bias does not

@@ -75,6 +75,7 @@ mod error;
 pub mod fs;
 pub mod http;
 mod limit;
+pub mod random;
 pub mod reader;
 mod sink;
 mod sinks;
