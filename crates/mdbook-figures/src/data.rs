@@ -236,6 +236,58 @@ fn add_measurements(figures: &mut Figures, json: &Value) -> Result<(), String> {
             }
         }
     }
+    add_drain_sweep(figures, json)
+}
+
+/// `bench.drain.TARGET.SIZE` (the ratio top-up / vectored at a record size)
+/// and `bench.drain.TARGET.largest-top-up-win` (bytes) from the drain sweep,
+/// when the run made one.
+fn add_drain_sweep(figures: &mut Figures, json: &Value) -> Result<(), String> {
+    let table = Some(format!("{MEASUREMENTS_PAGE}#bench-drain"));
+    for sweep in json["drain_sweep"].as_array().into_iter().flatten() {
+        let target = sweep["target"].as_str().ok_or_else(|| {
+            format!(
+                "a drain sweep's `target` is not a string: {}",
+                sweep["target"]
+            )
+        })?;
+        let base = format!("bench.drain.{target}");
+        let numbers = |key: &str| -> Result<Vec<f64>, String> {
+            sweep[key]
+                .as_array()
+                .ok_or_else(|| format!("{base}: `{key}` is not a list"))?
+                .iter()
+                .map(|v| {
+                    v.as_f64()
+                        .ok_or_else(|| format!("{base}: `{key}` holds {v}"))
+                })
+                .collect()
+        };
+        let (sizes, ratios) = (numbers("sizes")?, numbers("ratios")?);
+        if sizes.len() != ratios.len() {
+            return Err(format!(
+                "{base}: {} sizes but {} ratios",
+                sizes.len(),
+                ratios.len()
+            ));
+        }
+        for (size, ratio) in sizes.iter().zip(&ratios) {
+            let figure = Figure {
+                value: *ratio,
+                kind: Kind::Ratio,
+                table: table.clone(),
+            };
+            figures.insert(format!("{base}.{size}"), figure)?;
+        }
+        if let Some(win) = sweep["largest_top_up_win"].as_f64() {
+            let figure = Figure {
+                value: win,
+                kind: Kind::Count,
+                table: table.clone(),
+            };
+            figures.insert(format!("{base}.largest-top-up-win"), figure)?;
+        }
+    }
     Ok(())
 }
 
@@ -381,6 +433,34 @@ mod tests {
                 .table
                 .as_deref(),
             Some("measurements.md#bench-small-null")
+        );
+    }
+
+    #[test]
+    fn the_drain_sweep_becomes_named_figures() {
+        let mut json = sample();
+        json["drain_sweep"] = serde_json::json!([
+            {"target": "null", "clock": "cpu", "sizes": [16, 512, 2048],
+             "ratios": [0.95, 0.86, 1.2], "largest_top_up_win": 512},
+            {"target": "pipe", "clock": "wall", "sizes": [16], "ratios": [1.1],
+             "largest_top_up_win": null}
+        ]);
+        let mut f = Figures::default();
+        add_measurements(&mut f, &json).unwrap();
+        let v = |n: &str| f.get(n).unwrap_or_else(|| panic!("{n}")).value;
+        assert_eq!(v("bench.drain.null.512"), 0.86);
+        assert_eq!(v("bench.drain.null.largest-top-up-win"), 512.0);
+        assert_eq!(v("bench.drain.pipe.16"), 1.1);
+        assert!(f.get("bench.drain.pipe.largest-top-up-win").is_none());
+        assert_eq!(
+            f.get("bench.drain.null.16").unwrap().table.as_deref(),
+            Some("measurements.md#bench-drain")
+        );
+        json["drain_sweep"][0]["ratios"] = serde_json::json!([0.9]);
+        let err = add_measurements(&mut Figures::default(), &json).unwrap_err();
+        assert!(
+            err.contains("bench.drain.null: 3 sizes but 1 ratios"),
+            "{err}"
         );
     }
 

@@ -19,7 +19,9 @@
 //!   `bench.W.C.calls.SYSCALL`; `bench.W.N:D.time` and
 //!   `bench.W.N:D.syscalls` (the median ratio of `N` over `D`), each with
 //!   `.min` and `.max` (the range over the rounds) and `.target`;
-//!   `bench.rounds`. See [`data`].
+//!   `bench.rounds`; from the drain sweep, for target `T` (`null`, `pipe`)
+//!   and record size `S`: `bench.drain.T.S` (top-up / vectored) and
+//!   `bench.drain.T.largest-top-up-win` (bytes). See [`data`].
 //! * From any other `book/data/NAME.json`: `NAME.` and the object keys
 //!   joined with `.`, arrays by index, numbers only.
 //! * Counted from the chapters at build time: `book.chapters`,

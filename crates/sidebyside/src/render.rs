@@ -102,14 +102,21 @@ pub fn render(paths: &BookPaths) -> Result<(), String> {
 /// `targets.md` (the targets table and the misses), `workloads.md` (every
 /// workload's tables, each under a heading with the id `bench-<id>`, and
 /// the charts)
-/// and `sweep.md` (the buffer sweep).
+/// `sweep.md` (the buffer sweep) and `drain.md` (the drain sweep).
 pub fn parts(results: &Results) -> Vec<(&'static str, String)> {
     vec![
         ("run.md", run(results)),
         ("targets.md", targets(results)),
         ("workloads.md", workloads(results)),
         ("sweep.md", sweep(results)),
+        ("drain.md", drain(results)),
     ]
+}
+
+fn drain(results: &Results) -> String {
+    let table = crate::drain::table(&results.drain_sweep, results.rounds)
+        .unwrap_or_else(|| "This run did not compare the drains.\n".to_string());
+    format!("{GENERATED}\n\n{table}")
 }
 
 fn case<'w>(w: &'w WorkloadResult, id: &str) -> Option<&'w CaseResult> {
@@ -412,6 +419,7 @@ mod tests {
             },
             workloads: vec![summarize(&w, &raw)],
             sweep: vec![],
+            drain_sweep: vec![],
         }
     }
 

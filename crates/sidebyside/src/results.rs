@@ -30,6 +30,10 @@ pub struct Results {
     pub workloads: Vec<WorkloadResult>,
     /// Throughput against buffer size.
     pub sweep: Vec<SweepResult>,
+    /// The file writer's two drains against the size of the data (empty in
+    /// a run without the sweeps, and in runs recorded before it existed).
+    #[serde(default)]
+    pub drain_sweep: Vec<crate::drain::DrainSweep>,
 }
 
 /// The machine and the tools.
@@ -313,6 +317,7 @@ mod tests {
             },
             workloads: vec![summarize(&w, &Raw::default())],
             sweep: vec![],
+            drain_sweep: vec![],
         };
         let back = Results::from_json(&results.to_json(), "mem").unwrap();
         assert_eq!(back, results);

@@ -229,7 +229,7 @@ fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u
 /// returns the time of each repetition by `clock`, after checking that it
 /// moved `bytes` bytes per repetition. `cp` is timed by this process, on
 /// the wall clock only.
-fn run_timed(
+pub(crate) fn run_timed(
     imp: Impl,
     job: &Job,
     bytes: u64,
@@ -409,10 +409,13 @@ pub fn run(options: &Options) -> Result<Results, String> {
             }
         }
     }
-    let sweep = if options.sweep {
-        run_sweep(options, &p)?
+    let (sweep, drain_sweep) = if options.sweep {
+        (
+            run_sweep(options, &p)?,
+            crate::drain::run(options.rounds, options.scale, &p)?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let zig = p.zig.clone();
     Ok(Results {
@@ -432,6 +435,7 @@ pub fn run(options: &Options) -> Result<Results, String> {
             .map(|(w, raw)| summarize(w, raw))
             .collect(),
         sweep,
+        drain_sweep,
     })
 }
 

@@ -569,7 +569,7 @@ pub fn workloads(scale: u64) -> Vec<Workload> {
 
 /// The clock of a workload with this target: wall-clock time for a pipe
 /// (the writer waits for the reader), CPU time otherwise.
-fn clock_of(target: Target) -> Clock {
+pub fn clock_of(target: Target) -> Clock {
     match target {
         Target::Pipe => Clock::Wall,
         Target::Null | Target::None => Clock::Cpu,

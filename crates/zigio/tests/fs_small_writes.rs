@@ -116,3 +116,39 @@ fn writes_of_every_small_size_arrive_in_order() {
     drop(wr);
     assert!(reader.join().unwrap() == want);
 }
+
+#[test]
+fn a_top_up_limit_of_zero_is_zigs_drain() {
+    let (mut r, wr) = pipe();
+    let mut storage = [0u8; 64];
+    let mut w = Writer::file_streaming(&wr, &mut storage);
+    w.sink.set_top_up_limit(Some(0));
+    assert_eq!(w.sink.top_up_limit(64), 0);
+    w.write_all(&[b'h'; 60]).unwrap();
+    // 7 bytes would be topped up by default; now one call takes them all.
+    assert_eq!(w.drain(&[b"abc", b"de"], 2).unwrap(), 7);
+    assert_eq!(w.end(), 0);
+    let mut want = vec![b'h'; 60];
+    want.extend_from_slice(b"abcdede");
+    assert_eq!(read_now(&mut r, 67), want);
+}
+
+#[test]
+fn a_top_up_limit_above_the_share_tops_up_larger_data() {
+    let (mut r, wr) = pipe();
+    let mut storage = [0u8; 64];
+    let mut w = Writer::file_streaming(&wr, &mut storage);
+    assert_eq!(w.sink.top_up_limit(64), 64 / FileSink::SMALL_DATA_SHARE);
+    w.sink.set_top_up_limit(Some(64));
+    w.write_all(&[b'h'; 60]).unwrap();
+    // 9 bytes are more than the default share: by default they would go
+    // out with the buffer; with the limit raised, four top it up.
+    let data = [b'd'; 9];
+    assert_eq!(w.drain(&[&data], 1).unwrap(), 4);
+    assert_eq!(w.end(), 0);
+    let mut want = vec![b'h'; 60];
+    want.extend_from_slice(&data[..4]);
+    assert_eq!(read_now(&mut r, 64), want);
+    w.sink.set_top_up_limit(None);
+    assert_eq!(w.sink.top_up_limit(64), 64 / FileSink::SMALL_DATA_SHARE);
+}

@@ -96,8 +96,44 @@ pub fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error
             Ok(job.count)
         }
         "copy" => copy(job, setup),
+        crate::drain::WORKLOAD => records(job, setup),
         _ => Err(unknown_variant(job, "zigio")),
     }
+}
+
+/// The drain sweep's job: `count` records of the variant's size, cut from
+/// the large record, with every drain topped up (`top-up-SIZE`: the limit is
+/// the buffer's capacity) or vectored (`vectored-SIZE`: Zig's drain).
+fn records(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
+    let (drain, size) =
+        crate::drain::parse_variant(&job.variant).ok_or_else(|| unknown_variant(job, "zigio"))?;
+    let record = setup.big.get(..size).ok_or_else(|| {
+        format!(
+            "records of {size} bytes are longer than the {}-byte record they are cut from",
+            setup.big.len()
+        )
+    })?;
+    let file = target_file(job, &setup.file)?;
+    let mut w = file_writer(file, &mut setup.buffer, job.target);
+    let limit = if drain == "top-up" { job.buf } else { 0 };
+    w.sink.set_top_up_limit(Some(limit));
+    if job.dry {
+        return Ok(0);
+    }
+    write_records(&mut w, record, job.count).map_err(|_| write_error(&w))?;
+    Ok(job.count * size as u64)
+}
+
+#[inline(never)]
+fn write_records<S: Sink + ?Sized>(
+    w: &mut Writer<'_, S>,
+    record: &[u8],
+    count: u64,
+) -> Result<(), WriteFailed> {
+    for _ in 0..count {
+        w.write_all(record)?;
+    }
+    w.flush()
 }
 
 /// A `&mut DynWriter` that the optimiser cannot trace back to its concrete

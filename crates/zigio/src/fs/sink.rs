@@ -44,6 +44,7 @@ pub struct FileSink<'f> {
     pub(super) sendfile_err: Option<Errno>,
     pub(super) copy_file_range_err: Option<Errno>,
     seek_err: Option<SeekError>,
+    top_up_limit: Option<usize>,
 }
 
 impl<'f> FileSink<'f> {
@@ -72,6 +73,7 @@ impl<'f> FileSink<'f> {
             sendfile_err: None,
             copy_file_range_err: None,
             seek_err: None,
+            top_up_limit: None,
         }
     }
 
@@ -115,6 +117,42 @@ impl<'f> FileSink<'f> {
     /// The kept error of a failed seek, if any.
     pub fn seek_err(&self) -> Option<SeekError> {
         self.seek_err
+    }
+
+    /// Sets the largest data, in bytes, that a drain tops the buffer up with
+    /// and sends as one plain write of the full buffer (see [`FileSink`]).
+    /// `None`, the default, is an eighth of the buffer's capacity (see
+    /// [`Self::SMALL_DATA_SHARE`]). `Some(0)` makes every drain Zig's:
+    /// one vectored call of the buffered bytes and the data, whatever their
+    /// size. A limit of the buffer's capacity or more tops up for all data
+    /// that fits.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::io::Read;
+    /// use zigio::Writer;
+    ///
+    /// let (mut rx, tx) = std::io::pipe()?;
+    /// let mut buf = [0u8; 8];
+    /// let mut w = Writer::file_streaming(&tx, &mut buf[..]);
+    /// w.sink.set_top_up_limit(Some(0));
+    /// w.write_all(b"buffered")?; // fills the buffer
+    /// w.write_all(b"!")?; // drains: Zig's one call of 8 + 1 bytes
+    /// let mut got = [0u8; 16];
+    /// assert_eq!(rx.read(&mut got)?, 9);
+    /// assert_eq!(w.buffered(), b"");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_top_up_limit(&mut self, limit: Option<usize>) {
+        self.top_up_limit = limit;
+    }
+
+    /// The largest data a drain tops a buffer of `capacity` bytes up with
+    /// (see [`set_top_up_limit`](Self::set_top_up_limit)).
+    pub fn top_up_limit(&self, capacity: usize) -> usize {
+        self.top_up_limit
+            .unwrap_or(capacity / Self::SMALL_DATA_SHARE)
     }
 
     /// One `pwritev` (positional) or `writev` (streaming) of `iov`, non-empty
@@ -233,12 +271,13 @@ impl FileSink<'_> {
     /// kernel serves without importing a vector, and to a pipe every call
     /// fills whole pages.
     ///
-    /// The share was chosen by measuring both drains with writes of 16 to
-    /// 3000 bytes through a 4096-byte buffer, on the writer's CPU time: to
-    /// `/dev/null` topping up is faster up to about half the buffer; to a
-    /// pipe it is faster below an eighth, even at an eighth, and slower
-    /// above it, where its extra calls (each one waking the reader) cost
-    /// more than the vectors save.
+    /// The share was chosen by measurement: the drain sweep of
+    /// `cargo xtask bench` (on the book's Measurements page) times both
+    /// drains for records up to three quarters of a 4096-byte buffer, to
+    /// `/dev/null` and to a pipe. Above some size the extra calls, each one
+    /// waking a pipe's reader, cost more than the vectors save; the share
+    /// stays below the size up to which topping up never lost, which the
+    /// book's tests check against the recorded run.
     pub const SMALL_DATA_SHARE: usize = 8;
 
     /// The small-data drain (see [`Self::SMALL_DATA_SHARE`]): tops the
@@ -258,7 +297,7 @@ impl FileSink<'_> {
             .iter()
             .try_fold(0usize, |n, piece| n.checked_add(piece.len()))?
             .checked_add(pattern.len().checked_mul(splat)?)?;
-        if buf.end() == 0 || total > buf.capacity() / Self::SMALL_DATA_SHARE {
+        if buf.end() == 0 || total > self.top_up_limit(buf.capacity()) {
             return None;
         }
         let spare = buf.unused_capacity_slice();
