@@ -151,7 +151,7 @@ pub fn table(sweeps: &[DrainSweep], rounds: u32) -> Option<String> {
     p.push_str(&"---:|".repeat(sweeps.len()));
     p.push('\n');
     for (i, size) in first.sizes.iter().enumerate() {
-        let _ = write!(p, "| {size} B | 1/{} |", share(*size));
+        let _ = write!(p, "| {size} B | {} |", share(*size));
         for s in sweeps {
             match s.ratios.get(i) {
                 Some(r) => {
@@ -165,15 +165,13 @@ pub fn table(sweeps: &[DrainSweep], rounds: u32) -> Option<String> {
     Some(p)
 }
 
-/// `BUFFER / size` as a fraction's denominator, to one decimal where it is
-/// not whole.
+/// `size / BUFFER` as a reduced fraction, e.g. `1/8`, `3/4`.
 fn share(size: usize) -> String {
-    let d = spec::BUFFER as f64 / size as f64;
-    if d.fract() == 0.0 {
-        format!("{d:.0}")
-    } else {
-        format!("{d:.1}")
+    fn gcd(a: usize, b: usize) -> usize {
+        if b == 0 { a } else { gcd(b, a % b) }
     }
+    let g = gcd(size, spec::BUFFER).max(1);
+    format!("{}/{}", size / g, spec::BUFFER / g)
 }
 
 fn target_name(target: Target) -> &'static str {
@@ -246,7 +244,7 @@ mod tests {
             "{t}"
         );
         assert!(t.contains("| 16 B | 1/256 | 0.900 | 0.800 |"), "{t}");
-        assert!(t.contains("| 3072 B | 1/1.3 | 1.200 | 1.100 |"), "{t}");
+        assert!(t.contains("| 3072 B | 3/4 | 1.200 | 1.100 |"), "{t}");
         assert_eq!(table(&[], 9), None);
     }
 
