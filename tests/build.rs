@@ -5,9 +5,7 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-// Shared with the `book` integration test, so both read the same chapters.
-#[path = "tests/book/summary.rs"]
-mod summary;
+use book_model::summary;
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));

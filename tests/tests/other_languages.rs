@@ -22,9 +22,7 @@ mod markdown;
 #[allow(dead_code)]
 #[path = "book/problem.rs"]
 mod problem;
-#[allow(dead_code)]
-#[path = "book/summary.rs"]
-mod summary;
+use book_model::summary;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,8 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use book_model::{LineIndex, MarkdownOptions};
+use pulldown_cmark::{Event, Tag};
 
 const OPEN: &str = "<pre class=\"mermaid\">";
 const CLOSE: &str = "</pre>";
@@ -23,7 +24,11 @@ pub struct Diagram {
 /// text inside a code block or a paragraph is not a diagram.
 pub fn find(markdown: &str) -> Vec<Diagram> {
     let mut found = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
+    let lines = LineIndex::new(markdown);
+    for (event, range) in MarkdownOptions::default()
+        .parser(markdown)
+        .into_offset_iter()
+    {
         let Event::Start(Tag::HtmlBlock) = event else {
             continue;
         };
@@ -36,7 +41,7 @@ pub fn find(markdown: &str) -> Vec<Diagram> {
         };
         found.push(Diagram {
             range: range.start..range.start + block.len(),
-            line: markdown[..range.start].matches('\n').count() + 1,
+            line: lines.line(range.start),
             source_html: inner.to_string(),
         });
     }

@@ -334,7 +334,7 @@ fn add_flattened(figures: &mut Figures, stem: &str, json: &Value) -> Result<(), 
 /// vault preprocessor reads them); and `words` (words of the text outside
 /// code blocks, inline code counted as one word).
 pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
-    use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
     static CITATION: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[A-Za-z0-9_./-]+\.zig:[0-9]+(?:-[0-9]+)?(?: \S+)?$")
             .expect("the pattern is valid")
@@ -342,7 +342,7 @@ pub fn count_book(chapters: &[&str]) -> Vec<(&'static str, u64)> {
     let (mut rust, mut zig, mut ports, mut citations, mut words) = (0, 0, 0, 0, 0);
     for chapter in chapters {
         let mut in_code = false;
-        for event in Parser::new_ext(chapter, Options::all()) {
+        for event in book_model::MarkdownOptions::default().parser(chapter) {
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     in_code = true;

@@ -5,7 +5,7 @@
 //! block it is text about the directive and stays as written.
 
 use crate::data::{Figure, Figures, Kind};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use book_model::{LineIndex, code_ranges};
 use std::ops::Range;
 
 /// What opens a directive.
@@ -57,6 +57,7 @@ pub struct LineError {
 pub fn find(markdown: &str) -> Result<Vec<Directive>, Vec<LineError>> {
     let code = code_ranges(markdown);
     let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let lines = LineIndex::new(markdown);
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let mut search = 0;
@@ -66,7 +67,7 @@ pub fn find(markdown: &str) -> Result<Vec<Directive>, Vec<LineError>> {
         if in_code(start) {
             continue;
         }
-        let line = line_of(markdown, start);
+        let line = lines.line(start);
         let line_end = markdown[start..]
             .find('\n')
             .map_or(markdown.len(), |i| start + i);
@@ -231,30 +232,6 @@ pub fn expand(
     } else {
         Err(errors)
     }
-}
-
-/// Byte ranges of code spans and code blocks.
-pub(crate) fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut block_start = None;
-    for (event, range) in Parser::new_ext(markdown, Options::all()).into_offset_iter() {
-        match event {
-            Event::Code(_) => ranges.push(range),
-            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(start) = block_start.take() {
-                    ranges.push(start..range.end);
-                }
-            }
-            _ => {}
-        }
-    }
-    ranges
-}
-
-/// The 1-based line of byte `at`.
-pub(crate) fn line_of(text: &str, at: usize) -> usize {
-    text[..at].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]

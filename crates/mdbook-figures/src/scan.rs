@@ -33,8 +33,9 @@
 //! does not use as a figure is an error too, so allow-lists cannot go
 //! stale.
 
-use crate::directive::{LineError, OPEN, line_of};
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use crate::directive::{LineError, OPEN};
+use book_model::{LineIndex, MarkdownOptions, code_ranges};
+use pulldown_cmark::{Event, Tag, TagEnd};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -130,6 +131,7 @@ impl Block {
 /// Every figure in `markdown`'s prose that looks measured and is not a
 /// directive, before allow-lists.
 pub fn candidates(markdown: &str) -> Vec<Typed> {
+    let line_index = LineIndex::new(markdown);
     let mut blocks: Vec<Block> = Vec::new();
     let mut current = Block::default();
     let mut skip = 0usize;
@@ -140,7 +142,10 @@ pub fn candidates(markdown: &str) -> Vec<Typed> {
             *current = Block::default();
         }
     };
-    for (event, range) in Parser::new_ext(markdown, Options::all()).into_offset_iter() {
+    for (event, range) in MarkdownOptions::default()
+        .parser(markdown)
+        .into_offset_iter()
+    {
         match event {
             Event::Start(
                 Tag::Table(_) | Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_),
@@ -194,7 +199,7 @@ pub fn candidates(markdown: &str) -> Vec<Typed> {
                 found.push((
                     at,
                     Typed {
-                        line: line_of(markdown, at),
+                        line: line_index.line(at),
                         number: n.as_str().to_string(),
                         text: whole
                             .as_str()
@@ -268,7 +273,8 @@ struct Allow {
 /// Every allow-list comment of `markdown`, outside code; each covers the
 /// lines after it up to the end of the paragraph that follows it.
 fn allow_lists(markdown: &str) -> Result<Vec<Allow>, Vec<LineError>> {
-    let code = crate::directive::code_ranges(markdown);
+    let code = code_ranges(markdown);
+    let line_index = LineIndex::new(markdown);
     let lines: Vec<&str> = markdown.lines().collect();
     let mut found = Vec::new();
     let mut errors = Vec::new();
@@ -279,7 +285,7 @@ fn allow_lists(markdown: &str) -> Result<Vec<Allow>, Vec<LineError>> {
         if code.iter().any(|r| r.contains(&start)) {
             continue;
         }
-        let line = line_of(markdown, start);
+        let line = line_index.line(start);
         let Some(close) = markdown[search..].find("-->") else {
             errors.push(LineError {
                 line,
@@ -288,7 +294,7 @@ fn allow_lists(markdown: &str) -> Result<Vec<Allow>, Vec<LineError>> {
             continue;
         };
         let body = &markdown[search..search + close];
-        let end_line = line_of(markdown, search + close);
+        let end_line = line_index.line(search + close);
         let Some((numbers, reason)) = body.split_once(':') else {
             errors.push(LineError {
                 line,

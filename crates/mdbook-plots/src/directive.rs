@@ -5,7 +5,7 @@
 //! chapter can show how to use it). It must stand alone on its line, because
 //! it becomes a block of HTML.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use book_model::{LineIndex, code_ranges};
 use std::ops::Range;
 
 /// What opens a directive.
@@ -39,6 +39,7 @@ pub struct DirectiveError {
 pub fn find(markdown: &str) -> Result<Vec<Directive>, Vec<DirectiveError>> {
     let code = code_ranges(markdown);
     let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let lines = LineIndex::new(markdown);
     let mut directives = Vec::new();
     let mut errors = Vec::new();
     let mut search = 0;
@@ -48,7 +49,7 @@ pub fn find(markdown: &str) -> Result<Vec<Directive>, Vec<DirectiveError>> {
         if in_code(start) {
             continue;
         }
-        let line = line_of(markdown, start);
+        let line = lines.line(start);
         let line_start = markdown[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = markdown[start..]
             .find('\n')
@@ -110,29 +111,6 @@ fn parse(inner: &str) -> Result<(String, Vec<(String, String)>), String> {
         args.push((key.to_string(), value.to_string()));
     }
     Ok((name.to_string(), args))
-}
-
-/// Byte ranges of code spans and code blocks.
-fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut block_start = None;
-    for (event, range) in Parser::new_ext(markdown, Options::all()).into_offset_iter() {
-        match event {
-            Event::Code(_) => ranges.push(range),
-            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some(start) = block_start.take() {
-                    ranges.push(start..range.end);
-                }
-            }
-            _ => {}
-        }
-    }
-    ranges
-}
-
-fn line_of(text: &str, at: usize) -> usize {
-    text[..at].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 #[cfg(test)]

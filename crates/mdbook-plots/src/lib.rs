@@ -38,26 +38,9 @@ mod render;
 pub use directive::{Directive, DirectiveError};
 pub use render::{PLOTS, render};
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// A problem at a chapter line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// The chapter, as a path under the book's source directory (e.g.
-    /// `book/buffer-scheduling.md`).
-    pub file: PathBuf,
-    /// 1-based line.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
-}
+pub use book_model::Diagnostic;
 
 /// Replaces every plot directive of one chapter by its figure.
 ///

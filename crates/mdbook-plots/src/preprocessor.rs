@@ -3,7 +3,7 @@
 
 use crate::{Diagnostic, process_chapter};
 use mdbook_preprocessor::book::{Book, BookItem};
-use mdbook_preprocessor::errors::{Error, Result};
+use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
 /// The preprocessor's name: its table in `book.toml` is
@@ -22,10 +22,7 @@ impl Preprocessor for Plots {
     /// Replaces every directive; on errors, fails with all of them, one a
     /// line.
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
-        run(ctx, book).map_err(|diagnostics| {
-            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-            Error::msg(lines.join("\n"))
-        })
+        run(ctx, book).map_err(|diagnostics| book_model::preprocessor::failure(&diagnostics))
     }
 
     /// Every renderer: the figure is HTML inside Markdown.

@@ -1,92 +1,9 @@
-//! How mdBook 0.5.4 parses markdown, and the small text utilities that the
-//! rewriting passes share: line numbers, escaping, code spans and splicing.
+//! The small text utilities that the rewriting passes share: escaping,
+//! code spans and splicing; how mdBook parses and numbers lines comes from
+//! [`book_model`].
 
-use pulldown_cmark::{Options as CmarkOptions, Parser};
+pub use book_model::{LineIndex, MarkdownOptions};
 use std::ops::Range;
-
-/// The markdown features that change how mdBook's HTML renderer parses a
-/// chapter, and therefore which heading text (and id) it sees.
-///
-/// Mirrors `mdbook_markdown::MarkdownOptions` and the `output.html` keys
-/// `smart-punctuation`, `definition-lists` and `admonitions`; all three default
-/// to `true` in mdBook 0.5.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkdownOptions {
-    /// `output.html.smart-punctuation`: quotes become curly, `--` an en dash,
-    /// `---` an em dash, `...` an ellipsis, before ids are made.
-    pub smart_punctuation: bool,
-    /// `output.html.definition-lists`: definition terms (`<dt>`) get ids from
-    /// the same counter as headings.
-    pub definition_lists: bool,
-    /// `output.html.admonitions`: GitHub-style `> [!NOTE]` blocks.
-    pub admonitions: bool,
-}
-
-impl Default for MarkdownOptions {
-    fn default() -> Self {
-        MarkdownOptions {
-            smart_punctuation: true,
-            definition_lists: true,
-            admonitions: true,
-        }
-    }
-}
-
-impl MarkdownOptions {
-    /// The exact pulldown-cmark option set of `mdbook_markdown::new_cmark_parser`
-    /// in mdBook 0.5.4.
-    pub fn cmark(&self) -> CmarkOptions {
-        let mut opts = CmarkOptions::empty();
-        opts.insert(CmarkOptions::ENABLE_TABLES);
-        opts.insert(CmarkOptions::ENABLE_FOOTNOTES);
-        opts.insert(CmarkOptions::ENABLE_STRIKETHROUGH);
-        opts.insert(CmarkOptions::ENABLE_TASKLISTS);
-        opts.insert(CmarkOptions::ENABLE_HEADING_ATTRIBUTES);
-        if self.smart_punctuation {
-            opts.insert(CmarkOptions::ENABLE_SMART_PUNCTUATION);
-        }
-        if self.definition_lists {
-            opts.insert(CmarkOptions::ENABLE_DEFINITION_LIST);
-        }
-        if self.admonitions {
-            opts.insert(CmarkOptions::ENABLE_GFM);
-        }
-        opts
-    }
-
-    /// A parser configured as mdBook's renderer configures it.
-    pub fn parser<'a>(&self, text: &'a str) -> Parser<'a> {
-        Parser::new_ext(text, self.cmark())
-    }
-
-    /// Like [`MarkdownOptions::parser`], plus pulldown-cmark's native
-    /// `[[wiki link]]` syntax, which mdBook itself does not enable.
-    pub fn wiki_parser<'a>(&self, text: &'a str) -> Parser<'a> {
-        Parser::new_ext(text, self.cmark() | CmarkOptions::ENABLE_WIKILINKS)
-    }
-}
-
-/// Maps byte offsets of one text to 1-based line numbers.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `text`; lines are separated by `\n` (a `\r\n` pair counts once).
-    pub fn new(text: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex { starts }
-    }
-
-    /// The 1-based line that contains byte `offset` (offsets past the end
-    /// belong to the last line).
-    pub fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset)
-    }
-}
 
 /// Escapes `text` so that, used as link text (between `[` and `]`), it
 /// renders as exactly these characters: every ASCII punctuation character that can start
@@ -185,17 +102,6 @@ mod tests {
             }
         }
         out
-    }
-
-    #[test]
-    fn line_index_is_one_based_and_counts_newlines() {
-        let idx = LineIndex::new("a\nbc\n\nd");
-        assert_eq!(idx.line(0), 1);
-        assert_eq!(idx.line(1), 1);
-        assert_eq!(idx.line(2), 2);
-        assert_eq!(idx.line(5), 3);
-        assert_eq!(idx.line(6), 4);
-        assert_eq!(idx.line(100), 4);
     }
 
     #[test]

@@ -21,11 +21,17 @@ impl Preprocessor for Vault {
 
     /// Rewrites the book; on errors, fails with all diagnostics, one a line.
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
+        if ctx.mdbook_version != mdbook_preprocessor::MDBOOK_VERSION {
+            eprintln!(
+                "mdbook-vault: warning: built for mdbook {}, called by mdbook {}; \
+                 heading ids may differ",
+                mdbook_preprocessor::MDBOOK_VERSION,
+                ctx.mdbook_version
+            );
+        }
         let table = citation_table(ctx).map_err(Error::msg)?;
-        run_with(ctx, book, table).map_err(|diagnostics| {
-            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-            Error::msg(lines.join("\n"))
-        })
+        run_with(ctx, book, table)
+            .map_err(|diagnostics| book_model::preprocessor::failure(&diagnostics))
     }
 
     /// Every renderer is supported: the output is plain markdown.
@@ -39,19 +45,8 @@ impl Preprocessor for Vault {
 /// (each `true` unless set otherwise), `book.src` as the source directory
 /// named in diagnostics, and whether to write link previews.
 pub fn options(ctx: &PreprocessorContext) -> Options {
-    let flag = |key: &str| {
-        ctx.config
-            .get::<bool>(&format!("output.html.{key}"))
-            .ok()
-            .flatten()
-            .unwrap_or(true)
-    };
     Options {
-        markdown: MarkdownOptions {
-            smart_punctuation: flag("smart-punctuation"),
-            definition_lists: flag("definition-lists"),
-            admonitions: flag("admonitions"),
-        },
+        markdown: MarkdownOptions::from_context(ctx),
         source_dir: ctx.config.book.src.clone(),
         citation_table: None,
         link_previews: ctx
@@ -207,6 +202,8 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("book/a.md:1: broken wiki link"));
         let message = Vault.run(&ctx(""), book).unwrap_err().to_string();
-        assert_eq!(message.lines().count(), 2, "{message}");
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines.len(), 3, "{message}");
+        assert_eq!(lines[2], "2 error(s); fix them to build the book");
     }
 }

@@ -11,22 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mdbook() -> PathBuf {
-    let candidates = [
-        std::env::var_os("MDBOOK").map(PathBuf::from),
-        Some(PathBuf::from("mdbook")),
-        std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin/mdbook")),
-    ];
-    for candidate in candidates.into_iter().flatten() {
-        if let Ok(out) = Command::new(&candidate).arg("--version").output()
-            && String::from_utf8_lossy(&out.stdout).trim() == "mdbook v0.5.4"
-        {
-            return candidate;
-        }
-    }
-    panic!(
-        "mdbook v0.5.4 not found: run `cargo xtask setup`, or set MDBOOK, or put it on PATH \
-         or in ~/.cargo/bin"
-    );
+    book_model::mdbook::find().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A fresh book directory with the vault preprocessor configured as the

@@ -106,27 +106,6 @@ pub fn count(markdown: &str) -> Counts {
     counts
 }
 
-/// The chapter files `summary` links to, in order: every `](file.md)`.
-fn chapter_files(summary: &str) -> Vec<String> {
-    let mut files = Vec::new();
-    for line in summary.lines() {
-        let mut rest = line;
-        while let Some(i) = rest.find("](") {
-            rest = &rest[i + 2..];
-            if let Some(end) = rest.find(')') {
-                let dest = rest[..end].trim();
-                let dest = dest.split('#').next().unwrap_or(dest);
-                let dest = dest.strip_prefix("./").unwrap_or(dest);
-                if dest.ends_with(".md") {
-                    files.push(dest.to_string());
-                }
-                rest = &rest[end..];
-            }
-        }
-    }
-    files
-}
-
 /// Reads `book/<path>` at `rev`, or from the working tree without one.
 fn read(rev: Option<&str>, path: &str) -> Result<String> {
     match rev {
@@ -164,7 +143,8 @@ pub fn stats(args: &[String]) -> Result {
         "{:<44} {:>7} {:>5} {:>4} {:>5} {:>5}",
         "chapter", "words", "rust", "zig", "text", "other"
     );
-    for file in chapter_files(&summary) {
+    for link in book_model::summary::chapter_links(&summary) {
+        let file = link.path.to_string_lossy();
         let counts = count(&read(rev, &file)?);
         print_row(&file, &counts);
         total.add(&counts);
@@ -214,12 +194,5 @@ mod tests {
         assert_eq!(c.of("text"), 1);
         assert_eq!(c.of("zig"), 1);
         assert_eq!(c.snippets(), 2);
-    }
-
-    #[test]
-    fn summary_links_are_chapter_files_in_order() {
-        let summary =
-            "# Summary\n\n[Intro](introduction.md)\n\n# Part\n\n- [A](./a.md)\n- [Draft]()\n";
-        assert_eq!(chapter_files(summary), ["introduction.md", "a.md"]);
     }
 }

@@ -19,7 +19,8 @@ mod lab_programs;
 mod markdown;
 mod problem;
 mod snippets;
-mod summary;
+
+use book_model::summary;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,21 +3,7 @@
 //! inside lists and block quotes, longer fences and tildes all parse the way
 //! the rendered page shows them.
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-
-/// The parser options mdBook 0.5 uses with its default `[output.html]`
-/// settings, so block structure (and thus which blocks are adjacent) matches
-/// the rendered page.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_GFM
-}
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 /// A code block of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +51,10 @@ pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
     let mut open: Option<CodeBlock> = None;
     let mut html: Option<String> = None;
 
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    for (event, range) in book_model::MarkdownOptions::default()
+        .parser(markdown)
+        .into_offset_iter()
+    {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let (fenced, info) = match kind {

@@ -1,12 +1,10 @@
-//! The chapter list of a book, read from its `SUMMARY.md`.
-//!
-//! This file is shared, by `#[path]`, between `build.rs` (which hands the
-//! chapters to skeptic) and the `book` integration test (which checks them),
-//! so that both see the same chapters. It must therefore depend on nothing
-//! but `pulldown-cmark` and `std`.
+//! The chapter list of a book, read from its `SUMMARY.md` as mdBook reads
+//! it: the tests' build script (which hands the chapters to skeptic), the
+//! tests that check them and `cargo xtask stats` all see the same chapters.
 
 use std::path::PathBuf;
 
+use crate::LineIndex;
 use pulldown_cmark::{Event, Parser, Tag};
 
 /// One chapter named by a link in `SUMMARY.md`.
@@ -27,6 +25,7 @@ pub struct ChapterLink {
 /// file and are skipped.
 pub fn chapter_links(summary: &str) -> Vec<ChapterLink> {
     let mut links = Vec::new();
+    let lines = LineIndex::new(summary);
     for (event, range) in Parser::new(summary).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. }) = event {
             let dest = dest_url.trim();
@@ -39,7 +38,7 @@ pub fn chapter_links(summary: &str) -> Vec<ChapterLink> {
             let dest = dest.strip_prefix("./").unwrap_or(dest);
             links.push(ChapterLink {
                 path: PathBuf::from(dest),
-                line: 1 + summary[..range.start].matches('\n').count(),
+                line: lines.line(range.start),
             });
         }
     }
