@@ -36,6 +36,26 @@
 //! straight into it ([`Writer::writable_slice`]), and keep bytes in it
 //! across a drain ([`Writer::rebase`]).
 //!
+//! # The modules
+//!
+//! The two halves have the same shape: a buffer, an interface of a few
+//! functions behind it, its error, and the implementations.
+//!
+//! | | writing | reading |
+//! |---|---|---|
+//! | module | [`writer`] | [`reader`] |
+//! | the struct callers use | [`Writer`], [`DynWriter`] | [`Reader`], [`DynReader`] |
+//! | its buffer | [`Buffer`] | [`ReadBuffer`] |
+//! | the interface (Zig's `VTable`) | [`Sink`] | [`Source`] |
+//! | its error | [`WriteFailed`] | [`ReadFailed`], [`EndOfStream`], [`StreamError`] |
+//!
+//! Around them: [`Limit`], how much a call may move; [`vectored`], how a
+//! drain gathers the buffered bytes, the data and the splat into at most 16
+//! slices; [`fs`], the file writer and reader over a descriptor (feature
+//! `os`); [`http`], the body writer of an HTTP/1.1 message; [`tar`], the
+//! ustar/pax archive writer; and [`random`], the seeded generator the
+//! book's workloads share with their Zig originals.
+//!
 //! # Implementations
 //!
 //! - [`Writer::fixed`]: caller storage, a stack array or a slice; it never
@@ -69,27 +89,27 @@
 
 #![forbid(unsafe_code)]
 
-mod buffer;
-mod error;
 #[cfg(all(feature = "os", unix))]
 pub mod fs;
 pub mod http;
 mod limit;
 pub mod random;
 pub mod reader;
-mod sink;
-mod sinks;
 pub mod tar;
 pub mod vectored;
-mod writer;
+pub mod writer;
 
-pub use buffer::{Buffer, CACHE_LINE};
-pub use error::WriteFailed;
 pub use limit::Limit;
 pub use reader::{
     DynReader, EndOfStream, ReadBuffer, ReadError, ReadFailed, Reader, Source, StreamError,
     TransferError,
 };
-pub use sink::{SendFileError, Sink, default_flush, default_rebase};
-pub use sinks::*;
-pub use writer::{DynWriter, Endian, Int, Writer, count_splat};
+pub use writer::{
+    Allocating, Discarding, DrainCall, Event, Failing, Fixed, Instrumented, IoSink, Trace,
+};
+pub use writer::{
+    Buffer, CACHE_LINE, DynWriter, Endian, Int, SendFileError, Sink, WriteFailed, Writer,
+    count_splat, default_flush, default_rebase,
+};
+#[cfg(feature = "digest")]
+pub use writer::{Hashed, Hashing};

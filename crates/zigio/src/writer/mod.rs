@@ -1,15 +1,28 @@
-//! [`Writer`]: a buffer and a sink in one struct; [`DynWriter`]: the same
-//! struct with the sink erased, the counterpart of Zig's `*std.Io.Writer`.
+//! The writer side, as [`reader`](crate::reader) is the reader side:
+//! [`Writer`], a buffer and a sink in one struct; [`DynWriter`], the same
+//! struct with the sink erased, the counterpart of Zig's `*std.Io.Writer`;
+//! its [`Buffer`], the [`Sink`] interface (Zig's `VTable`) and its error,
+//! and the sinks of Zig's standard library ([`Fixed`], [`Allocating`],
+//! [`Discarding`], [`Failing`], [`Hashed`]/[`Hashing`]) with two of this
+//! crate's own ([`IoSink`] over any `std::io::Write`, [`Instrumented`],
+//! which records every call). The crate root re-exports all of it.
 
+mod buffer;
 mod bytes;
 mod endian;
+mod error;
 mod interop;
+mod sink;
+mod sinks;
 mod slices;
 mod splat;
 
+pub(crate) use buffer::fill_repeating;
+pub use buffer::{Buffer, CACHE_LINE};
 pub use endian::{Endian, Int};
-
-use crate::{Buffer, Sink, WriteFailed};
+pub use error::WriteFailed;
+pub use sink::{SendFileError, Sink, default_flush, default_rebase};
+pub use sinks::*;
 
 /// A buffered writer: the staged bytes ([`Buffer`]) and, last, the
 /// implementation ([`Sink`]) that takes them when they do not fit.

@@ -3,7 +3,7 @@
 //! `std::io::Write`s, the `std::io`/`core::fmt` interop, and the
 //! `Instrumented` decorator's trace.
 
-mod common;
+use crate::common;
 
 use common::{Scripted, Step};
 use sha2::{Digest, Sha256};

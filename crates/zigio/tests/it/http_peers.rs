@@ -6,7 +6,7 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
-mod http_support;
+use crate::http_support;
 
 use http_support::*;
 use proptest::prelude::*;

@@ -14,7 +14,7 @@
 //! Seeded (SplitMix64) and deterministic.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
-mod common;
+use crate::common;
 
 use common::{Scripted, SplitMix64, Step};
 use sha2::{Digest, Sha256};

@@ -1,6 +1,6 @@
 //! `Allocating`: Zig's `Writer.Allocating` (`Writer.zig:2507-2689`).
 
-use crate::buffer::fill_repeating;
+use crate::writer::fill_repeating;
 use crate::{Buffer, Sink, WriteFailed, Writer};
 
 /// The sink of a writer whose owned buffer grows instead of draining: the

@@ -10,8 +10,8 @@
 //! take a few bytes per `write`, to curl.
 #![cfg(all(feature = "os", unix))]
 
-mod common;
-mod http_support;
+use crate::common;
+use crate::http_support;
 
 use common::{Scripted, SplitMix64, Step};
 use http_support::{Op, Response, Server, curl};

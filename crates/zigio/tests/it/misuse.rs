@@ -3,7 +3,7 @@
 //! error where the operation can fail anyway. The crate has no `unsafe`
 //! code, so none of this can corrupt memory; these tests pin the messages.
 
-mod common;
+use crate::common;
 
 use common::Scripted;
 use zigio::{Buffer, Discarding, Sink, WriteFailed, Writer};

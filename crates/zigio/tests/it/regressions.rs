@@ -5,7 +5,7 @@
 //! and states the behaviour it expects, not the code path it takes.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
-mod common;
+use crate::common;
 
 use common::{Scripted, Step};
 use sha2::{Digest, Sha256};

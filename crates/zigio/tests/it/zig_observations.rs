@@ -5,7 +5,7 @@
 //! (`Writer.zig:254-291`), and one in `splatBytePreserve` that the
 //! property tests found.
 
-mod common;
+use crate::common;
 
 use common::{Scripted, SplitMix64, Step, accepted};
 use zigio::{Buffer, Limit, WriteFailed, Writer};

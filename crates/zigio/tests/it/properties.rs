@@ -12,7 +12,7 @@
 //! next operations keep using under the same invariant. Operations that
 //! preserve bytes must leave the newest `preserve` bytes buffered.
 
-mod common;
+use crate::common;
 
 use common::{Scripted, Step};
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! `Fixed`: Zig's `Writer.fixed` (`Writer.zig:122-132`, `fixedDrain`
 //! `Writer.zig:2327-2361`).
 
-use crate::buffer::fill_repeating;
+use crate::writer::fill_repeating;
 use crate::{Buffer, Sink, WriteFailed, Writer};
 
 /// The sink of a writer over caller storage that is never drained: the
