@@ -147,6 +147,17 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Panics
     /// If the source reports more than `limit` bytes (a broken source).
+    ///
+    /// ```
+    /// use zigio::{Limit, Reader, Writer};
+    ///
+    /// let mut r = Reader::fixed(b"hello, world");
+    /// let mut w = Writer::allocating();
+    /// // At most 5 bytes, straight from the reader's buffer to the writer.
+    /// assert_eq!(r.stream(w.as_dyn(), Limit::limited(5))?, 5);
+    /// assert_eq!(w.written(), b"hello");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stream(&mut self, w: &mut DynWriter<'_>, limit: Limit) -> Result<usize, StreamError> {
         if limit == Limit::NOTHING {
             return Ok(0);
@@ -170,6 +181,18 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     /// # Errors
     /// `EndOfStream` if the stream ends first (the bytes before it have been
     /// written); otherwise as [`stream`](Self::stream).
+    ///
+    /// ```
+    /// use zigio::{Reader, Writer};
+    ///
+    /// let mut r = Reader::fixed(b"header:body");
+    /// let mut w = Writer::allocating();
+    /// r.stream_exact(w.as_dyn(), 6)?;
+    /// assert_eq!(w.written(), b"header");
+    /// // Asking for more than is left is an error; what was there is written.
+    /// assert!(r.stream_exact(w.as_dyn(), 10).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stream_exact(&mut self, w: &mut DynWriter<'_>, n: usize) -> Result<(), StreamError> {
         let mut remaining = n;
         while remaining != 0 {
@@ -196,6 +219,17 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Errors
     /// `ReadFailed` or `WriteFailed`.
+    ///
+    /// ```
+    /// use zigio::{Reader, Writer};
+    ///
+    /// let mut storage = [0u8; 4];
+    /// let mut r = Reader::from_io(&b"copied to the end"[..], &mut storage[..]);
+    /// let mut w = Writer::allocating();
+    /// assert_eq!(r.stream_remaining(w.as_dyn())?, 17);
+    /// assert_eq!(w.written(), b"copied to the end");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stream_remaining(&mut self, w: &mut DynWriter<'_>) -> Result<usize, TransferError> {
         let mut total = 0usize;
         loop {
@@ -221,6 +255,15 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     /// # Errors
     /// `EndOfStream` when nothing was skipped because the stream ended;
     /// `ReadFailed`.
+    ///
+    /// ```
+    /// use zigio::{Limit, Reader};
+    ///
+    /// let mut r = Reader::fixed(b"skip this, keep that");
+    /// assert_eq!(r.discard(Limit::limited(11))?, 11);
+    /// assert_eq!(r.take(4)?, b"keep");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn discard(&mut self, limit: Limit) -> Result<usize, ReadError> {
         let buffered_len = self.buf.buffered_len();
         let remaining = match limit.to_int() {
@@ -366,6 +409,18 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     /// # Errors
     /// `EndOfStream` if the stream ends first (the bytes before it are in
     /// `dest` and consumed); `ReadFailed`.
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// // A read larger than the buffer goes around it.
+    /// let mut storage = [0u8; 4];
+    /// let mut r = Reader::from_io(&b"0123456789"[..], &mut storage[..]);
+    /// let mut out = [0u8; 10];
+    /// r.read_slice_all(&mut out)?;
+    /// assert_eq!(&out, b"0123456789");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn read_slice_all(&mut self, dest: &mut [u8]) -> Result<(), ReadError> {
         if self.read_slice_short(dest)? != dest.len() {
             return Err(ReadError::EndOfStream);
@@ -404,6 +459,17 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     /// # Panics
     /// If `n` exceeds the buffer capacity and the stream does not end
     /// earlier (Zig asserts the same): use `read_slice_all` for large reads.
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// let mut storage = [0u8; 8];
+    /// let mut r = Reader::from_io(&b"0123456789"[..], &mut storage[..]);
+    /// r.fill(5)?; // at least 5 bytes buffered, nothing consumed
+    /// assert!(r.buffered_len() >= 5);
+    /// assert_eq!(&r.buffered()[..5], b"01234");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub fn fill(&mut self, n: usize) -> Result<(), ReadError> {
         if self.buf.buffered_len() >= n {
@@ -442,6 +508,16 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Panics
     /// As [`fill`](Self::fill).
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// let mut r = Reader::fixed(b"GET / HTTP/1.1");
+    /// assert_eq!(r.peek(3)?, b"GET"); // looked at, not consumed
+    /// assert_eq!(r.take(4)?, b"GET ");
+    /// assert_eq!(r.peek(1)?, b"/");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn peek(&mut self, n: usize) -> Result<&[u8], ReadError> {
         self.fill(n)?;
         Ok(&self.buf.buffered()[..n])
@@ -462,6 +538,18 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Errors
     /// As [`peek`](Self::peek); on error nothing is consumed.
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// // Through a 4-byte buffer: `take` fills it from the source as needed.
+    /// let mut storage = [0u8; 4];
+    /// let mut r = Reader::from_io(&b"abcdefgh"[..], &mut storage[..]);
+    /// assert_eq!(r.take(3)?, b"abc");
+    /// assert_eq!(r.take(4)?, b"defg");
+    /// assert!(r.take(2).is_err()); // one byte left: end of stream
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn take(&mut self, n: usize) -> Result<&[u8], ReadError> {
         self.fill(n)?;
         Ok(self.buf.take(n))
@@ -490,6 +578,16 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Panics
     /// If fewer than `n` bytes are buffered (Zig asserts the same).
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// let mut r = Reader::fixed(b"  indented");
+    /// let spaces = r.peek_greedy(1)?.iter().take_while(|&&b| b == b' ').count();
+    /// r.toss(spaces);
+    /// assert_eq!(r.take(8)?, b"indented");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub fn toss(&mut self, n: usize) {
         self.buf.toss(n)
@@ -521,6 +619,16 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     ///
     /// # Errors
     /// As [`peek_byte`](Self::peek_byte).
+    ///
+    /// ```
+    /// use zigio::Reader;
+    ///
+    /// let mut r = Reader::fixed(b"\x02ab");
+    /// let len = r.take_byte()? as usize; // a length prefix
+    /// assert_eq!(r.take(len)?, b"ab");
+    /// assert!(r.take_byte().is_err()); // end of stream
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub fn take_byte(&mut self) -> Result<u8, ReadError> {
         let b = self.peek_byte()?;

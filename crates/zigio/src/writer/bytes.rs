@@ -11,6 +11,16 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// If `bytes` fits in the unused capacity it is copied and the result is
     /// `bytes.len()`, with no call into the sink. Otherwise it makes exactly
     /// one drain call and returns its result, which may be short or 0.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut storage = [0u8; 8];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// assert_eq!(w.write(b"hello")?, 5); // fits: copied into the buffer
+    /// assert_eq!(w.buffered(), b"hello");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     #[inline]
     pub fn write(&mut self, bytes: &[u8]) -> Result<usize, WriteFailed> {
         let end = self.buf.end();
@@ -27,6 +37,22 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     ///
     /// On error, the bytes accepted before the failure stay accepted (some
     /// may be buffered); the caller cannot tell how many, as in Zig.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// w.write_all(b"buffer ")?;
+    /// w.write_all(b"scheduling")?;
+    /// assert_eq!(w.written(), b"buffer scheduling");
+    ///
+    /// // A fixed writer that is full fails, keeping the prefix that fit.
+    /// let mut storage = [0u8; 4];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// assert!(w.write_all(b"too long").is_err());
+    /// assert_eq!(w.buffered(), b"too ");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     #[inline]
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), WriteFailed> {
         let end = self.buf.end();
@@ -63,6 +89,17 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// drain the first unfinished element is temporarily shortened in place
     /// instead of copying the list. Every element is restored before this
     /// returns, on success and on error.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// // The list is the caller's to reuse: the call advances it in place.
+    /// let mut parts = [b"GET ".as_slice(), b"/index.html", b" HTTP/1.1\r\n"];
+    /// w.write_vec_all(&mut parts)?;
+    /// assert_eq!(w.written(), b"GET /index.html HTTP/1.1\r\n");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn write_vec_all(&mut self, data: &mut [&[u8]]) -> Result<(), WriteFailed> {
         let mut index = 0;
         let mut truncate = 0;
@@ -83,6 +120,17 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// Writes one byte (`Writer.zig:723-733`). When the buffer is full it
     /// drains with the byte as data until the sink takes the byte or room
     /// appears.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// for b in *b"zig" {
+    ///     w.write_byte(b.to_ascii_uppercase())?;
+    /// }
+    /// assert_eq!(w.written(), b"ZIG");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     #[inline]
     pub fn write_byte(&mut self, byte: u8) -> Result<(), WriteFailed> {
         while self.buf.unused_capacity_len() == 0 {

@@ -9,6 +9,20 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// counterpart of Zig's `print`. Literal runs and each formatted value
     /// go through [`write_all`](Self::write_all), so output that fits stays
     /// in the buffer.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// let (x, name) = (42, "drain");
+    /// w.print(format_args!("{name} took {x} bytes"))?;
+    /// assert_eq!(w.written(), b"drain took 42 bytes");
+    /// // `write!` works too: the writer is a `fmt::Write`.
+    /// use std::fmt::Write;
+    /// write!(w, ", {}", 7).unwrap();
+    /// assert_eq!(w.written(), b"drain took 42 bytes, 7");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn print(&mut self, args: fmt::Arguments<'_>) -> Result<(), WriteFailed> {
         // Fast path for arguments that are a plain string.
         if let Some(s) = args.as_str() {

@@ -143,6 +143,18 @@ impl<'a, S: Sink + ?Sized> Writer<'a, S> {
     }
 
     /// See [`Buffer::consume`] (`Writer.zig:2294-2309`).
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut storage = [0u8; 8];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// w.write_all(b"abcdef")?;
+    /// // A sink that sent 4 bytes removes them; the rest moves to the front.
+    /// assert_eq!(w.consume(4), 0);
+    /// assert_eq!(w.buffered(), b"ef");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     #[inline]
     pub fn consume(&mut self, n: usize) -> usize {
         self.buf.consume(n)
@@ -164,12 +176,39 @@ impl<'a, S: Sink + ?Sized> Writer<'a, S> {
     ///
     /// # Panics
     /// If `data` is empty.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut storage = [0u8; 16];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// w.write_all(b"ab")?;
+    /// // A fixed writer's drain stores what fits: "c", then "-" three times.
+    /// assert_eq!(w.drain(&[b"c", b"-"], 3)?, 4);
+    /// assert_eq!(w.buffered(), b"abc---");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn drain(&mut self, data: &[&[u8]], splat: usize) -> Result<usize, WriteFailed> {
         assert!(!data.is_empty(), "drain: data must not be empty");
         self.sink.drain(&mut self.buf, data, splat)
     }
 
     /// Sends all buffered bytes through the sink (`Writer.zig:308-311`).
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut out = Vec::new();
+    /// let mut storage = [0u8; 64];
+    /// let mut w = Writer::from_io(&mut out, &mut storage[..]);
+    /// w.write_all(b"buffered until the flush")?;
+    /// assert_eq!(w.buffered().len(), 24);
+    /// w.flush()?;
+    /// assert!(w.buffered().is_empty());
+    /// drop(w);
+    /// assert_eq!(out, b"buffered until the flush");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn flush(&mut self) -> Result<(), WriteFailed> {
         self.sink.flush(&mut self.buf)
     }

@@ -9,6 +9,19 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// `preserve` buffered bytes buffered (`Writer.zig:333-339`). Returns at
     /// once if the room is already there; otherwise calls the sink's
     /// [`rebase`](Sink::rebase).
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut storage = [0u8; 8];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// w.write_all(b"abcdef")?;
+    /// // Room for 2 more bytes is there already: nothing happens.
+    /// w.rebase(2, 2)?;
+    /// // Room for 4 is not, and a fixed writer cannot drain.
+    /// assert!(w.rebase(2, 4).is_err());
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     #[inline]
     pub fn rebase(
         &mut self,
@@ -25,6 +38,19 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// The whole unused capacity, at least `minimum_len` bytes long, without
     /// advancing `end` (`Writer.zig:389-396`). Write into it, then call
     /// [`advance`](Self::advance) with the number of bytes written.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut storage = [0u8; 16];
+    /// let mut w = Writer::fixed(&mut storage);
+    /// let room = w.writable_slice_greedy(4)?;
+    /// assert_eq!(room.len(), 16); // all of the unused capacity
+    /// room[..2].copy_from_slice(b"ok");
+    /// w.advance(2); // only what was written counts
+    /// assert_eq!(w.buffered(), b"ok");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn writable_slice_greedy(&mut self, minimum_len: usize) -> Result<&mut [u8], WriteFailed> {
         self.writable_slice_greedy_preserve(0, minimum_len)
     }
@@ -56,6 +82,17 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// Exactly `len` bytes of the buffer to write into; `end` is advanced
     /// past them (`Writer.zig:380-387`). On a fixed writer without room this
     /// fails (its rebase fails).
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// // Format straight into the buffer, then keep the bytes.
+    /// let slice = w.writable_slice(3)?;
+    /// slice.copy_from_slice(b"xyz");
+    /// assert_eq!(w.written(), b"xyz");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn writable_slice(&mut self, len: usize) -> Result<&mut [u8], WriteFailed> {
         self.writable_slice_preserve(0, len)
     }

@@ -51,6 +51,16 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// Writes all of `data` with the last element repeated `splat` times,
     /// draining as many times as needed (`Writer.zig:468-498`). `data` is
     /// shortened in place during the call and restored before it returns.
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// // Everything but the last slice once, the last one three times.
+    /// w.write_splat_all(&mut [b"[".as_slice(), b"ab"], 3)?;
+    /// assert_eq!(w.written(), b"[ababab");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn write_splat_all(&mut self, data: &mut [&[u8]], splat: usize) -> Result<(), WriteFailed> {
         if data.is_empty() {
             return Ok(());
@@ -101,6 +111,17 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
 
     /// Writes `byte` `n` times, draining as many times as needed
     /// (`Writer.zig:749-754`).
+    ///
+    /// ```
+    /// use zigio::Writer;
+    ///
+    /// let mut w = Writer::allocating();
+    /// w.write_all(b"name")?;
+    /// w.splat_byte_all(b' ', 6)?; // pad to 10 columns
+    /// w.write_all(b"|")?;
+    /// assert_eq!(w.written(), b"name      |");
+    /// # Ok::<(), zigio::WriteFailed>(())
+    /// ```
     pub fn splat_byte_all(&mut self, byte: u8, n: usize) -> Result<(), WriteFailed> {
         let mut remaining = n;
         while remaining > 0 {
