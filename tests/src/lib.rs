@@ -14,4 +14,15 @@
 //!   traced is `src/bin/thread_stack.rs`, a copy of the page's block that
 //!   the test keeps equal to it.
 //!
-//! Its `[dependencies]` are the crates the book's snippets may use.
+//! Its `[dependencies]` are the crates the book's snippets may use. Its one
+//! function, [`repo_root`], is what the tests share.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root (this package lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}

@@ -40,12 +40,7 @@ struct Program {
     expected: Option<String>,
 }
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+use book_tests::repo_root;
 
 const LANGUAGES: &[&str] = &["cpp", "java", "js"];
 

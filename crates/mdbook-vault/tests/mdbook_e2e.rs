@@ -73,21 +73,10 @@ fn hrefs(out_dir: &Path) -> Vec<(String, PathBuf)> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .expect("ids are UTF-8")
+        .into_owned()
 }
 
 const SEED: &str = "# Buffer Scheduling\n\nIntro, see [[Introduction]].\n\n## Memory Prisms\n\n\

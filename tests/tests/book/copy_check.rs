@@ -15,7 +15,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use wait_timeout::ChildExt;
 
 use serde_json::Value;
 use similar::TextDiff;
@@ -438,17 +439,10 @@ fn run_with_timeout(executable: &Path, dir: &Path) -> Result<(bool, String, Stri
     };
     let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
     let stderr = drain(Box::new(child.stderr.take().expect("stderr")));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for snippet") {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(());
-        }
-        thread::sleep(Duration::from_millis(5));
+    let Some(status) = child.wait_timeout(TIMEOUT).expect("wait for snippet") else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(());
     };
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();

@@ -28,13 +28,7 @@ use std::path::{Path, PathBuf};
 use copy_check::SnippetCrate;
 use problem::{Problem, report};
 
-/// The repository root (this package lives in `tests/`).
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+use book_tests::repo_root;
 
 /// A chapter's path for messages and its text.
 struct Chapter {

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::server::Server;
+use wait_timeout::ChildExt;
 
 /// How long `mdbook build` may take. Generous: on a cold target directory
 /// it compiles the book's preprocessors (`cargo run` in `book.toml`).
@@ -42,13 +43,7 @@ pub fn site() -> &'static Site {
     }
 }
 
-/// The repository root (this package lives in `tests/`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+pub use book_tests::repo_root;
 
 /// Cargo's target directory for this build (`CARGO_TARGET_TMPDIR` is its
 /// `tmp/`), where the artifacts of these tests go.
@@ -93,7 +88,6 @@ fn prepare() -> Result<Site, String> {
 /// directory on `PATH` and the diagrams required, as `cargo xtask` has it.
 fn build(dir: &Path) -> Result<(), String> {
     let root = repo_root();
-    let started = Instant::now();
     let mut child = Command::new("mdbook")
         .arg("build")
         .arg("--dest-dir")
@@ -135,19 +129,16 @@ fn build(dir: &Path) -> Result<(), String> {
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > BUILD_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!(
-                "`mdbook build` did not finish within {} s",
-                BUILD_TIMEOUT.as_secs()
-            ));
-        }
-        thread::sleep(Duration::from_millis(100));
+    let Some(status) = child
+        .wait_timeout(BUILD_TIMEOUT)
+        .map_err(|e| e.to_string())?
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(format!(
+            "`mdbook build` did not finish within {} s",
+            BUILD_TIMEOUT.as_secs()
+        ));
     };
     let output = format!(
         "{}{}",

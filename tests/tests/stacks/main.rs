@@ -38,12 +38,7 @@ const CHAPTER: &str = "book/thread-spawn-and-stacks.md";
 /// Where its generated tables go.
 const DATA_DIR: &str = "book/data/thread-spawn";
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+use book_tests::repo_root;
 
 /// A program of the chapter and the output block after it.
 struct Program {

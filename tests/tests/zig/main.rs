@@ -24,18 +24,13 @@ mod lab;
 mod snippets;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use problem::{Problem, report};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
+use book_tests::repo_root;
 
 /// The chapters `book/SUMMARY.md` lists, as (path shown in messages, text).
 /// A missing chapter is the `book` test's to report.

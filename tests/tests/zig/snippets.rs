@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use wait_timeout::ChildExt;
 
 use pinned_zig::{BuildOptions, Zig};
 
@@ -445,21 +446,16 @@ fn run_with_timeout(exe: &Path) -> Result<std::process::Output, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() > RUN_TIMEOUT => {
-                // Only the process this test started.
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "the Zig program ran longer than {RUN_TIMEOUT:?} and was stopped"
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(format!("cannot wait for {}: {e}", exe.display())),
-        }
+    let finished = child
+        .wait_timeout(RUN_TIMEOUT)
+        .map_err(|e| format!("cannot wait for {}: {e}", exe.display()))?;
+    if finished.is_none() {
+        // Only the process this test started.
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(format!(
+            "the Zig program ran longer than {RUN_TIMEOUT:?} and was stopped"
+        ));
     }
     child
         .wait_with_output()

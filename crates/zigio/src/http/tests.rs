@@ -252,24 +252,19 @@ mod files {
     use crate::{Limit, Reader};
     use std::io::Write;
 
-    struct TempFile(std::path::PathBuf, std::fs::File);
+    /// A temporary file holding `content` (removed when dropped), and a
+    /// handle on it that reads from its start.
+    struct TempFile(tempfile::NamedTempFile, std::fs::File);
 
     impl TempFile {
         fn new(tag: &str, content: &[u8]) -> TempFile {
-            let p =
-                std::env::temp_dir().join(format!("zigio-http-unit-{tag}-{}", std::process::id()));
-            std::fs::File::create(&p)
-                .unwrap()
-                .write_all(content)
+            let mut file = tempfile::Builder::new()
+                .prefix(&format!("zigio-http-unit-{tag}-"))
+                .tempfile()
                 .unwrap();
-            let f = std::fs::File::open(&p).unwrap();
-            TempFile(p, f)
-        }
-    }
-
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
+            file.write_all(content).unwrap();
+            let reader = file.reopen().unwrap();
+            TempFile(file, reader)
         }
     }
 

@@ -204,23 +204,17 @@ mod files {
     use crate::Reader;
     use std::io::Write;
 
-    struct TempFile(std::path::PathBuf);
+    /// A temporary file holding `content`, removed when dropped.
+    struct TempFile(tempfile::NamedTempFile);
 
     impl TempFile {
         fn new(tag: &str, content: &[u8]) -> TempFile {
-            let p =
-                std::env::temp_dir().join(format!("zigio-tar-unit-{tag}-{}", std::process::id()));
-            std::fs::File::create(&p)
-                .unwrap()
-                .write_all(content)
+            let mut file = tempfile::Builder::new()
+                .prefix(&format!("zigio-tar-unit-{tag}-"))
+                .tempfile()
                 .unwrap();
-            TempFile(p)
-        }
-    }
-
-    impl Drop for TempFile {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
+            file.write_all(content).unwrap();
+            TempFile(file)
         }
     }
 

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use zigio::tar::{Options, TarWriter};
 use zigio::{DynWriter, Reader, Writer};
@@ -68,20 +68,20 @@ fn noise(seed: u64, len: usize) -> Vec<u8> {
 
 /// Writes `entries` to `output` and returns the archive's bytes.
 fn archive(entries: &[(Entry, Via)], output: Output) -> Vec<u8> {
-    let dir = Scratch::new("write");
-    let tar_path = dir.0.join("out.tar");
+    let dir = scratch("write");
+    let tar_path = dir.path().join("out.tar");
     let mut memory = Writer::allocating();
     match output {
         Output::Memory(buffer) => {
             let mut storage = vec![0u8; buffer];
             let mut w = Writer::from_io(&mut memory, &mut storage[..]);
-            write_entries(&mut w, entries, &dir.0);
+            write_entries(&mut w, entries, dir.path());
         }
         Output::File(buffer) => {
             let file = std::fs::File::create(&tar_path).unwrap();
             let mut storage = vec![0u8; buffer];
             let mut w = Writer::file(&file, &mut storage[..]);
-            write_entries(&mut w, entries, &dir.0);
+            write_entries(&mut w, entries, dir.path());
             w.finish().unwrap();
         }
     }
@@ -124,23 +124,12 @@ fn write_entries(out: &mut DynWriter<'_>, entries: &[(Entry, Via)], scratch: &Pa
     tar.finish().unwrap();
 }
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("zigio-tar-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Scratch(p)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A fresh directory, removed when dropped.
+fn scratch(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("zigio-tar-{tag}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn gnu_tar(args: &[&str], dir: &Path) -> std::process::Output {
@@ -201,9 +190,12 @@ fn stored_name(e: &Entry) -> String {
 
 /// GNU tar lists the archive: one line per entry, matching exactly.
 fn check_gnu_list(bytes: &[u8], entries: &[Entry]) {
-    let dir = Scratch::new("list");
-    std::fs::write(dir.0.join("a.tar"), bytes).unwrap();
-    let out = gnu_tar(&["--numeric-owner", "--full-time", "-tvf", "a.tar"], &dir.0);
+    let dir = scratch("list");
+    std::fs::write(dir.path().join("a.tar"), bytes).unwrap();
+    let out = gnu_tar(
+        &["--numeric-owner", "--full-time", "-tvf", "a.tar"],
+        dir.path(),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && stderr.is_empty(),
@@ -233,20 +225,20 @@ fn check_gnu_list(bytes: &[u8], entries: &[Entry]) {
 
 /// GNU tar extracts the archive; the files on disk match.
 fn check_gnu_extract(bytes: &[u8], entries: &[Entry], extra: &[&str]) {
-    let dir = Scratch::new("extract");
-    std::fs::write(dir.0.join("a.tar"), bytes).unwrap();
-    std::fs::create_dir(dir.0.join("x")).unwrap();
+    let dir = scratch("extract");
+    std::fs::write(dir.path().join("a.tar"), bytes).unwrap();
+    std::fs::create_dir(dir.path().join("x")).unwrap();
     let mut args = vec!["--no-same-owner", "--preserve-permissions"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["-xf", "a.tar", "-C", "x"]);
-    let out = gnu_tar(&args, &dir.0);
+    let out = gnu_tar(&args, dir.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success() && stderr.is_empty(),
         "tar -xf: {stderr}"
     );
     for e in entries {
-        let path = dir.0.join("x").join(&e.path);
+        let path = dir.path().join("x").join(&e.path);
         let meta = std::fs::symlink_metadata(&path)
             .unwrap_or_else(|err| panic!("{} not extracted: {err}", e.path));
         match &e.kind {
@@ -596,8 +588,8 @@ fn boundary_names() -> Vec<String> {
 /// GNU tar's listing of `bytes`, names only, printed as stored
 /// (`--absolute-names`: a leading `/` is kept without a warning).
 fn gnu_names(bytes: &[u8]) -> Vec<String> {
-    let dir = Scratch::new("names");
-    std::fs::write(dir.0.join("a.tar"), bytes).unwrap();
+    let dir = scratch("names");
+    std::fs::write(dir.path().join("a.tar"), bytes).unwrap();
     let out = gnu_tar(
         &[
             "--absolute-names",
@@ -605,7 +597,7 @@ fn gnu_names(bytes: &[u8]) -> Vec<String> {
             "-tf",
             "a.tar",
         ],
-        &dir.0,
+        dir.path(),
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -288,8 +288,8 @@ fn write_body(body: &mut BodyWriter<'_, '_, '_>, response: &Response) -> Result<
             Op::SplatByte(b, n) => body.writer.splat_byte_all(*b, *n),
             Op::Flush => body.flush().map_err(|_| zigio::WriteFailed),
             Op::SendFile(bytes) => {
-                let dir = ScratchDir::new("send-file");
-                let path = dir.path.join("content");
+                let dir = scratch_dir("send-file");
+                let path = dir.path().join("content");
                 std::fs::write(&path, bytes).unwrap();
                 let file = std::fs::File::open(&path).unwrap();
                 let mut storage = [0u8; 300];
@@ -397,25 +397,11 @@ pub fn hyper_request(addr: SocketAddr, method: &str) -> Result<Received, String>
 }
 
 /// A fresh directory under the system temp dir, removed on drop.
-pub struct ScratchDir {
-    pub path: std::path::PathBuf,
-}
-
-impl ScratchDir {
-    pub fn new(tag: &str) -> ScratchDir {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("zigio-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("creating a scratch directory");
-        ScratchDir { path }
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
+fn scratch_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("zigio-{tag}-"))
+        .tempdir()
+        .expect("creating a scratch directory")
 }
 
 /// The outcome of running curl.
@@ -433,9 +419,9 @@ pub struct Curl {
 /// Runs curl with `args` against `url`, writing the head and the body to
 /// temporary files. Panics with a clear message if curl is not installed.
 pub fn curl(url: &str, args: &[&str]) -> Curl {
-    let dir = ScratchDir::new("curl");
-    let head = dir.path.join("head");
-    let body = dir.path.join("body");
+    let dir = scratch_dir("curl");
+    let head = dir.path().join("head");
+    let body = dir.path().join("body");
     let output = Command::new("curl")
         .args(["--silent", "--show-error", "--max-time", "30", "-D"])
         .arg(&head)
