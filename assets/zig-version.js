@@ -13,7 +13,7 @@
 // that differs between releases; every group and every citation element
 // (`data-zig-version`, written by mdbook-vault) on every page then shows
 // that release, and the choice is kept in localStorage. Until the script
-// runs, zig-version.css hides what 0.15.1 readers do not need, so the page
+// runs, site.css hides what 0.15.1 readers do not need, so the page
 // does not shift; without JavaScript every variant stays visible.
 (() => {
     'use strict';

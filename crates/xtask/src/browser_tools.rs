@@ -1,4 +1,5 @@
-//! The npm packages the browser tests load into pages (axe-core), pinned by
+//! The npm packages of the browser tests (axe-core, which they load into
+//! pages, and Lighthouse, which they run with node), pinned by
 //! `tests/browser-tools/package-lock.json` and installed with `npm ci` into
 //! `target/browser-tools`: nothing is written into the sources.
 

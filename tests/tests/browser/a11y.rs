@@ -77,6 +77,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         // is checked on its own page.
         for page in site.pages.iter().filter(|p| p.as_str() != "print.html") {
             browser.visit(&site.server.url(page)).await?;
+            browser.show_labs().await?;
             browser.open_details().await?;
             browser.eval(&axe, vec![]).await?;
             let run = browser.client().execute_async(RUN_AXE, vec![json!(TAGS)]);

@@ -245,6 +245,35 @@ impl Browser {
         .map(|_| ())
     }
 
+    /// Builds every buffer lab of the page and waits for each one's first
+    /// run: the lab builds itself only as it nears the viewport
+    /// (`book/lab/lab.js`), so each is scrolled into view in turn; then back
+    /// to the top.
+    pub async fn show_labs(&self) -> Result<(), String> {
+        let count = self
+            .eval(
+                "return document.querySelectorAll('.buffer-lab').length",
+                vec![],
+            )
+            .await?;
+        for index in 0..count.as_u64().unwrap_or(0) {
+            self.eval(
+                "document.querySelectorAll('.buffer-lab')[arguments[0]].scrollIntoView()",
+                vec![json!(index)],
+            )
+            .await?;
+            self.wait_until(
+                &format!("the first run of lab {}", index + 1),
+                &format!(
+                    "return +document.querySelectorAll('.buffer-lab')[{index}].dataset.runs > 0"
+                ),
+                SETTLE,
+            )
+            .await?;
+        }
+        self.eval("window.scrollTo(0, 0)", vec![]).await.map(|_| ())
+    }
+
     /// Runs an asynchronous `script`, which calls `arguments[arguments.length
     /// - 1]` with its result.
     pub async fn eval_async(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {

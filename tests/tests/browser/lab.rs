@@ -243,6 +243,12 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         .step(&format!("loading {url}"), browser.client().goto(&url))
         .await?;
     browser
+        .eval(
+            "document.querySelector('.buffer-lab')?.scrollIntoView()",
+            vec![],
+        )
+        .await?;
+    browser
         .wait_until(
             "the lab's first run",
             "return +document.querySelector('.buffer-lab')?.dataset.runs > 0;",

@@ -29,8 +29,11 @@
 //!   every page and after a reload.
 //! - [`lab`]: the buffer lab's two WebAssembly engines show the traces of
 //!   the native runs, for its presets and seeded random scripts.
+//! - [`lighthouse`]: Lighthouse, with its default mobile settings, scores
+//!   every page, served gzipped, 100 on accessibility, best practices and
+//!   SEO and at least 95 on performance; the scores go to `lighthouse.md`.
 //!
-//! Artifacts (screenshots, `page-weights.md`, `print.pdf`) go to
+//! Artifacts (screenshots, `page-weights.md`, `lighthouse.md`, `print.pdf`) go to
 //! `target/browser-screenshots/`. A failing test lists every problem it
 //! found, each naming its page and link or element.
 
@@ -40,6 +43,7 @@ mod copy;
 mod highlight;
 mod hosting;
 mod lab;
+mod lighthouse;
 mod links;
 mod network;
 mod pages;
@@ -53,6 +57,7 @@ mod versions;
 mod weight;
 
 use std::fmt::Display;
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use browser::Browser;
@@ -60,6 +65,11 @@ use site::Site;
 
 /// The longest one test may take once its browser runs.
 const TEST_LIMIT: Duration = Duration::from_secs(10 * 60);
+
+/// Held shared by every browser test while it runs and exclusively by the
+/// Lighthouse test, whose performance scores come from the CPU time pages
+/// take: no other test's browser may compete for the CPU meanwhile.
+static CPU: RwLock<()> = RwLock::new(());
 
 /// Everything wrong that one test found.
 #[derive(Debug, Default)]
@@ -81,6 +91,9 @@ impl Problems {
 /// closes the browser, and fails the test with every problem found.
 fn run(test: &str, check: impl AsyncFnOnce(&Browser, &Site, &mut Problems) -> Result<(), String>) {
     let site = site::site();
+    // A test that panicked while holding the lock poisons it; the others
+    // still run.
+    let _shared = CPU.read().unwrap_or_else(|e| e.into_inner());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -100,6 +113,11 @@ fn run(test: &str, check: impl AsyncFnOnce(&Browser, &Site, &mut Problems) -> Re
         problems.0.push(format!("stopped early: {error}"));
     }
     eprintln!("{test}: {:.1} s", started.elapsed().as_secs_f64());
+    fail_with(site, &problems);
+}
+
+/// Fails the test with every problem in `problems`, if there is one.
+fn fail_with(site: &Site, problems: &Problems) {
     if !problems.is_empty() {
         let mut text = format!(
             "{} problem(s) in the site built from the book ({}):\n",
@@ -181,4 +199,19 @@ fn the_zig_version_switch_changes_every_program_and_citation() {
 #[test]
 fn not_found_page_edit_links_and_print_page_work() {
     run("hosting", hosting::check);
+}
+
+/// Lighthouse launches its own browsers, one per page, with the CPU to
+/// itself (see [`CPU`]).
+#[test]
+fn lighthouse_scores_every_page_at_the_bar_on_a_phone() {
+    let site = site::site();
+    let _alone = CPU.write().unwrap_or_else(|e| e.into_inner());
+    let started = Instant::now();
+    let mut problems = Problems::default();
+    if let Err(error) = lighthouse::check(site, &mut problems) {
+        problems.0.push(format!("stopped early: {error}"));
+    }
+    eprintln!("lighthouse: {:.1} s", started.elapsed().as_secs_f64());
+    fail_with(site, &problems);
 }

@@ -49,6 +49,16 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
         let url = site.server.url(page);
         let visit = browser.visit(&url).await?;
         report_visit(problems, page, &visit, &origin, None);
+        // The buffer labs build themselves only near the viewport.
+        browser.show_labs().await?;
+        let visit = browser.collect().await?;
+        report_visit(
+            problems,
+            &format!("{page} (its labs)"),
+            &visit,
+            &origin,
+            None,
+        );
         let count = diagram_count(browser).await?;
         report_diagrams(browser, problems, page).await?;
         let name = toc::artifact_name(page);

@@ -4,10 +4,14 @@
 //! else.
 //!
 //! It is deliberately small and blocking (a thread per connection, HTTP/1.1
-//! keep-alive, `GET` and `HEAD` only, no compression), so that the transfer
-//! sizes the browser reports are the files' own sizes plus headers. Like
-//! GitHub Pages it lets browsers cache files for ten minutes, so a test that
-//! opens a page many times does not fetch mermaid each time.
+//! keep-alive, `GET` and `HEAD` only). It serves in one of two ways
+//! ([`Encoding`]): files as they are, so that the transfer sizes the
+//! browser reports are the files' own sizes plus headers (the page-weight
+//! test); or gzipped when the browser accepts it and the type compresses,
+//! as a static host serves them to readers (the Lighthouse test, whose
+//! scores depend on what crosses the network). Like GitHub Pages it lets
+//! browsers cache files for ten minutes, so a test that opens a page many
+//! times does not fetch every file each time.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -18,11 +22,25 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
 /// How long a kept-alive connection may sit idle before its thread ends.
 const IDLE: Duration = Duration::from_secs(5);
 
 /// The longest request head accepted; a browser's is far shorter.
 const MAX_HEAD: usize = 16 * 1024;
+
+/// How a [`Server`] sends files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Every file as it is on disk.
+    Identity,
+    /// Text, scripts, JSON, SVG and WebAssembly gzipped for a browser that
+    /// accepts gzip (`Content-Encoding: gzip`, `Vary: Accept-Encoding`);
+    /// images and fonts, compressed already, as they are.
+    Gzip,
+}
 
 /// A running server. Its accept thread lives as long as the test process.
 pub struct Server {
@@ -32,8 +50,8 @@ pub struct Server {
 
 impl Server {
     /// Serves `root` under `prefix` (which starts and ends with `/`) on an
-    /// ephemeral port of 127.0.0.1.
-    pub fn start(root: PathBuf, prefix: &str) -> io::Result<Server> {
+    /// ephemeral port of 127.0.0.1, with `encoding`.
+    pub fn start(root: PathBuf, prefix: &str, encoding: Encoding) -> io::Result<Server> {
         assert!(
             prefix.starts_with('/') && prefix.ends_with('/'),
             "prefix `{prefix}` must start and end with `/`"
@@ -43,6 +61,7 @@ impl Server {
         let site = Arc::new(Root {
             dir: root,
             prefix: prefix.to_string(),
+            encoding,
         });
         thread::Builder::new()
             .name("book-server".into())
@@ -81,6 +100,7 @@ impl Server {
 struct Root {
     dir: PathBuf,
     prefix: String,
+    encoding: Encoding,
 }
 
 /// A parsed request line and the headers this server looks at.
@@ -88,6 +108,8 @@ struct Request {
     method: String,
     target: String,
     close: bool,
+    /// Whether `Accept-Encoding` lists gzip.
+    gzip: bool,
 }
 
 fn serve_connection(stream: TcpStream, site: &Root) -> io::Result<()> {
@@ -99,10 +121,19 @@ fn serve_connection(stream: TcpStream, site: &Root) -> io::Result<()> {
         let Some(request) = read_request(&mut reader)? else {
             return Ok(());
         };
-        let (status, content_type, body) = respond(site, &request);
+        let (status, content_type, mut body) = respond(site, &request);
+        let mut encoding = "";
+        if site.encoding == Encoding::Gzip && compresses(content_type) {
+            // The response differs with the request's Accept-Encoding.
+            encoding = "Vary: Accept-Encoding\r\n";
+            if request.gzip {
+                body = gzip(&body)?;
+                encoding = "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
+            }
+        }
         let head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-             Cache-Control: max-age=600\r\nConnection: {}\r\n\r\n",
+             {encoding}Cache-Control: max-age=600\r\nConnection: {}\r\n\r\n",
             reason(status),
             body.len(),
             if request.close { "close" } else { "keep-alive" },
@@ -159,16 +190,20 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Option<Request>> {
     let mut words = lines[0].split_whitespace();
     let method = words.next().unwrap_or_default().to_string();
     let target = words.next().unwrap_or_default().to_string();
-    let close = lines[1..].iter().any(|h| {
-        h.split_once(':').is_some_and(|(name, value)| {
-            name.trim().eq_ignore_ascii_case("connection")
-                && value.trim().eq_ignore_ascii_case("close")
+    let header = |wanted: &str, has: &dyn Fn(&str) -> bool| {
+        lines[1..].iter().any(|h| {
+            h.split_once(':').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case(wanted) && has(value.trim())
+            })
         })
-    });
+    };
+    let close = header("connection", &|v| v.eq_ignore_ascii_case("close"));
+    let gzip = header("accept-encoding", &accepts_gzip);
     Ok(Some(Request {
         method,
         target,
         close,
+        gzip,
     }))
 }
 
@@ -220,12 +255,44 @@ fn percent_decode(text: &str) -> Option<String> {
         .map(|decoded| decoded.into_owned())
 }
 
+/// Whether an `Accept-Encoding` value accepts gzip: listed, and not with
+/// `q=0`.
+fn accepts_gzip(value: &str) -> bool {
+    value.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        name.eq_ignore_ascii_case("gzip") && !refused
+    })
+}
+
+/// Whether a response of `content_type` is worth compressing: text,
+/// scripts, JSON, SVG and WebAssembly, which static hosts compress; not
+/// images or fonts, whose formats are compressed already.
+fn compresses(content_type: &str) -> bool {
+    content_type.starts_with("text/")
+        || ["application/json", "image/svg+xml", "application/wasm"]
+            .iter()
+            .any(|t| content_type.starts_with(t))
+}
+
+fn gzip(body: &[u8]) -> io::Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(body.len() / 3), Compression::default());
+    encoder.write_all(body)?;
+    encoder.finish()
+}
+
 fn content_type(file: &Path) -> &'static str {
     let types: BTreeMap<&str, &str> = [
         ("html", "text/html; charset=utf-8"),
         ("css", "text/css; charset=utf-8"),
         ("js", "text/javascript; charset=utf-8"),
         ("json", "application/json"),
+        ("wasm", "application/wasm"),
         ("svg", "image/svg+xml"),
         ("png", "image/png"),
         ("woff2", "font/woff2"),
@@ -271,6 +338,7 @@ mod tests {
         let site = Root {
             dir: dir.clone(),
             prefix: "/book/".into(),
+            encoding: Encoding::Identity,
         };
         assert_eq!(
             resolve(&site, "/book/page.html?x=1#y"),
@@ -284,5 +352,27 @@ mod tests {
         assert_eq!(resolve(&site, "/book/../book/page.html"), None);
         assert_eq!(resolve(&site, "/book/missing.html"), None);
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn gzips_what_compresses_for_browsers_that_accept_it() {
+        assert!(accepts_gzip("gzip, deflate, br, zstd"));
+        assert!(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        assert!(!accepts_gzip("gzip;q=0, br"));
+        assert!(!accepts_gzip("identity"));
+        assert!(compresses("text/html; charset=utf-8"));
+        assert!(compresses("application/wasm"));
+        assert!(!compresses("font/woff2"));
+        assert!(!compresses("image/png"));
+        let text = "a page a page a page a page a page a page".repeat(100);
+        let packed = gzip(text.as_bytes()).unwrap();
+        assert!(packed.len() < text.len() / 10);
+        let mut unpacked = String::new();
+        io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&packed[..]),
+            &mut unpacked,
+        )
+        .unwrap();
+        assert_eq!(unpacked, text);
     }
 }

@@ -1,6 +1,6 @@
 //! The site under test: the book built from the working tree by
 //! `mdbook build` (once per test process), its pages as found on disk, and
-//! the server that serves it.
+//! the servers that serve it (as they are, and gzipped).
 //!
 //! Setting `BOOK_SITE_DIR` to an already built site (e.g. `target/site` from
 //! `cargo xtask site`, or an older build to compare page weights) tests that
@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::Duration;
 
-use crate::server::Server;
+use crate::server::{Encoding, Server};
 use wait_timeout::ChildExt;
 
 /// How long `mdbook build` may take. Generous: on a cold target directory
@@ -29,8 +29,12 @@ pub struct Site {
     pub dir: PathBuf,
     /// Every `.html` file of the output, relative to `dir`, with `/`.
     pub pages: Vec<String>,
-    /// The server, serving `dir` under the path of `site-url`.
+    /// The server, serving `dir` under the path of `site-url`, files as
+    /// they are.
     pub server: Server,
+    /// The same files from a second server that gzips what compresses, as
+    /// a static host serves readers.
+    pub gzip_server: Server,
 }
 
 /// The site, built and served on first use. Every test of the process
@@ -79,9 +83,18 @@ fn prepare() -> Result<Site, String> {
         fs::remove_dir_all(&artifacts).map_err(|e| format!("{}: {e}", artifacts.display()))?;
     }
     let prefix = site_path(&dir)?;
-    let server = Server::start(dir.clone(), &prefix)
-        .map_err(|e| format!("starting the HTTP server on 127.0.0.1: {e}"))?;
-    Ok(Site { dir, pages, server })
+    let start = |encoding| {
+        Server::start(dir.clone(), &prefix, encoding)
+            .map_err(|e| format!("starting the HTTP server on 127.0.0.1: {e}"))
+    };
+    let server = start(Encoding::Identity)?;
+    let gzip_server = start(Encoding::Gzip)?;
+    Ok(Site {
+        dir,
+        pages,
+        server,
+        gzip_server,
+    })
 }
 
 /// `mdbook build -d DIR` from the repository root, with cargo's bin
