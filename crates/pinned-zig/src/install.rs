@@ -15,7 +15,7 @@ const STAMP: &str = ".pinned-zig-stamp";
 
 /// Environment variable naming a local copy of the wheel to install instead
 /// of downloading it (its hash is still checked).
-pub const WHEEL_ENV: &str = "PINNED_ZIG_WHEEL";
+pub(crate) const WHEEL_ENV: &str = "PINNED_ZIG_WHEEL";
 
 /// Where the wheel comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crate::workspace;
 
 /// `cargo run --release -p sidebyside -- run ARGS`, or `-- render` for
 /// `--render` (regenerate the page from book/data/measurements.json).
-pub fn bench(args: &[String]) -> Result {
+pub(crate) fn bench(args: &[String]) -> Result {
     let mut command = cmd::command(workspace::cargo());
     command.args([
         "run",

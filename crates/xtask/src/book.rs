@@ -13,10 +13,10 @@ const ADDRESS: (&str, &str) = ("127.0.0.1", "3000");
 
 /// The variable that makes mdbook-diagrams fail rather than leave a diagram
 /// for the browser to draw: a site built here ships drawings only.
-pub const REQUIRE_DIAGRAMS: (&str, &str) = ("MDBOOK_DIAGRAMS_REQUIRE", "1");
+pub(crate) const REQUIRE_DIAGRAMS: (&str, &str) = ("MDBOOK_DIAGRAMS_REQUIRE", "1");
 
 /// `mdbook build` (into `target/book`, per `book.toml`).
-pub fn build() -> Result {
+pub(crate) fn build() -> Result {
     let (key, value) = REQUIRE_DIAGRAMS;
     cmd::run(
         "mdbook build",
@@ -25,7 +25,7 @@ pub fn build() -> Result {
 }
 
 /// `mdbook serve` at http://127.0.0.1:3000, rebuilding on changes.
-pub fn serve() -> Result {
+pub(crate) fn serve() -> Result {
     let (host, port) = ADDRESS;
     eprintln!("xtask: serving the book at http://{host}:{port}");
     cmd::run(
@@ -45,7 +45,7 @@ pub fn serve() -> Result {
 /// a dependency update. So the crates are built in their own target
 /// directory, and the exact files of this build (from cargo's JSON messages)
 /// are copied into a fresh directory that rustdoc gets as its only `-L`.
-pub fn mdbook_test() -> Result {
+pub(crate) fn mdbook_test() -> Result {
     let libs = prepare_libraries()?;
     cmd::run(
         "mdbook test",

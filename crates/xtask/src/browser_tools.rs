@@ -14,7 +14,7 @@ const STEP: &str = "install the browser tests' npm packages";
 /// Installs the pinned packages unless `target/browser-tools` already holds
 /// exactly them (npm's own record, `node_modules/.package-lock.json`, lists
 /// the same packages as the lock file).
-pub fn install() -> Result {
+pub(crate) fn install() -> Result {
     let root = workspace::root();
     let source = root.join("tests/browser-tools");
     let dest = root.join("target/browser-tools");

@@ -69,7 +69,7 @@ fn cargo_step(step: &str, args: &[&str]) -> Result {
 
 /// Runs set-up, then every check. A failing check does not stop the others,
 /// so one run shows everything that is wrong; the summary names each failure.
-pub fn test_all() -> Result {
+pub(crate) fn test_all() -> Result {
     tools::setup()?;
     browser_tools::install()?;
     let mut failed = Vec::new();

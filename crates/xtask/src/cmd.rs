@@ -10,20 +10,20 @@ use crate::workspace;
 
 /// Why a command failed.
 #[derive(Debug)]
-pub struct Error {
+pub(crate) struct Error {
     message: String,
 }
 
 impl Error {
     /// A failure of the step named `step`.
-    pub fn step(step: &str, message: impl fmt::Display) -> Self {
+    pub(crate) fn step(step: &str, message: impl fmt::Display) -> Self {
         Error {
             message: format!("step `{step}` failed: {message}"),
         }
     }
 
     /// Wrong arguments to xtask itself.
-    pub fn usage(message: String) -> Self {
+    pub(crate) fn usage(message: String) -> Self {
         Error { message }
     }
 }
@@ -35,11 +35,11 @@ impl fmt::Display for Error {
 }
 
 /// The result of an xtask step.
-pub type Result<T = ()> = std::result::Result<T, Error>;
+pub(crate) type Result<T = ()> = std::result::Result<T, Error>;
 
 /// A command run from the repository root, with cargo's bin directory on
 /// `PATH` (so that mdbook finds `mdbook-mermaid` right after installing it).
-pub fn command(program: impl AsRef<OsStr>) -> Command {
+pub(crate) fn command(program: impl AsRef<OsStr>) -> Command {
     let mut command = Command::new(program);
     command
         .current_dir(workspace::root())
@@ -48,7 +48,7 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 }
 
 /// How a command looks on a shell line, for messages.
-pub fn shell_line(command: &Command) -> String {
+pub(crate) fn shell_line(command: &Command) -> String {
     // `cargo` rather than the full path of the toolchain's cargo.
     let program = Path::new(command.get_program());
     let mut line = program
@@ -64,7 +64,7 @@ pub fn shell_line(command: &Command) -> String {
 }
 
 /// Runs `command` as step `step`, its output going to the terminal.
-pub fn run(step: &str, command: &mut Command) -> Result {
+pub(crate) fn run(step: &str, command: &mut Command) -> Result {
     let line = shell_line(command);
     eprintln!("xtask: [{step}] {line}");
     let status = command
@@ -79,7 +79,7 @@ pub fn run(step: &str, command: &mut Command) -> Result {
 
 /// Runs `command` as step `step` and returns its captured output; stderr
 /// still goes to the terminal.
-pub fn output(step: &str, command: &mut Command) -> Result<Output> {
+pub(crate) fn output(step: &str, command: &mut Command) -> Result<Output> {
     let line = shell_line(command);
     let output = command
         .stderr(std::process::Stdio::inherit())

@@ -22,7 +22,7 @@ use crate::workspace;
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Builds both engines into `book/lab/`.
-pub fn build() -> Result {
+pub(crate) fn build() -> Result {
     let root = workspace::root();
     let out = root.join("book/lab");
     build_zigio(&root, &out)?;

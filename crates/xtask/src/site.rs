@@ -66,7 +66,7 @@ fn parse(args: &[String]) -> Result<Options> {
 /// Builds the site with `mdbook build` into the output directory and checks
 /// that it is complete and made of plain files. Expects `tools::setup` to
 /// have run.
-pub fn site(args: &[String]) -> Result {
+pub(crate) fn site(args: &[String]) -> Result {
     let options = parse(args)?;
     let out = workspace::root().join(&options.out);
     let mut build = cmd::command("mdbook");

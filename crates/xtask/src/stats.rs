@@ -14,7 +14,7 @@ use crate::workspace;
 
 /// The counts of one chapter.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Words outside code blocks and HTML comments.
     pub prose_words: usize,
     /// Code blocks by the first word of their info string (`""` if none).
@@ -23,12 +23,12 @@ pub struct Counts {
 
 impl Counts {
     /// Rust and Zig blocks: the programs the tests run.
-    pub fn snippets(&self) -> usize {
+    pub(crate) fn snippets(&self) -> usize {
         self.of("rust") + self.of("zig")
     }
 
     /// The number of blocks of language `lang`.
-    pub fn of(&self, lang: &str) -> usize {
+    pub(crate) fn of(&self, lang: &str) -> usize {
         self.blocks.get(lang).copied().unwrap_or(0)
     }
 
@@ -45,7 +45,7 @@ impl Counts {
 /// Fences follow CommonMark: a run of at least three backticks or tildes
 /// opens a block, which only a run of the same character, at least as long
 /// and with nothing after it, closes.
-pub fn count(markdown: &str) -> Counts {
+pub(crate) fn count(markdown: &str) -> Counts {
     let mut counts = Counts::default();
     let mut fence: Option<(char, usize)> = None;
     let mut in_comment = false;
@@ -126,7 +126,7 @@ fn read(rev: Option<&str>, path: &str) -> Result<String> {
 }
 
 /// Runs `cargo xtask stats [--rev REV]`.
-pub fn stats(args: &[String]) -> Result {
+pub(crate) fn stats(args: &[String]) -> Result {
     let rev = match args {
         [] => None,
         [flag, rev] if flag == "--rev" => Some(rev.as_str()),

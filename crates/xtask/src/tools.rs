@@ -37,7 +37,7 @@ const MERMAID_DEST: &str = "book/mermaid.min.js";
 /// Installs what is missing (mdbook, mdbook-mermaid, Zig), generates
 /// mermaid's files, builds the book's own preprocessors and the lab's
 /// WebAssembly engines.
-pub fn setup() -> Result {
+pub(crate) fn setup() -> Result {
     for tool in TOOLS {
         ensure_installed(tool)?;
     }

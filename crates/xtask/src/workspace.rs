@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::cmd::{self, Result};
 
 /// The repository root (this crate lives in `crates/xtask`).
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)
@@ -19,12 +19,12 @@ pub fn root() -> PathBuf {
 }
 
 /// The cargo that runs xtask (cargo sets `CARGO` for it), for nested runs.
-pub fn cargo() -> OsString {
+pub(crate) fn cargo() -> OsString {
     env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// The directory `cargo install` puts binaries in.
-pub fn cargo_bin() -> PathBuf {
+pub(crate) fn cargo_bin() -> PathBuf {
     let root = env::var_os("CARGO_INSTALL_ROOT")
         .or_else(|| env::var_os("CARGO_HOME"))
         .map(PathBuf::from)
@@ -34,7 +34,7 @@ pub fn cargo_bin() -> PathBuf {
 }
 
 /// `PATH` with [`cargo_bin`] in front, for the commands xtask runs.
-pub fn path_with_cargo_bin() -> OsString {
+pub(crate) fn path_with_cargo_bin() -> OsString {
     let mut dirs = vec![cargo_bin()];
     if let Some(path) = env::var_os("PATH") {
         dirs.extend(env::split_paths(&path));
@@ -45,7 +45,7 @@ pub fn path_with_cargo_bin() -> OsString {
 /// The crates the book's snippets may use: by convention, the normal
 /// `[dependencies]` of the `book-tests` package (`tests/Cargo.toml`), which
 /// is also what skeptic and the copy check link.
-pub fn snippet_crates() -> Result<Vec<String>> {
+pub(crate) fn snippet_crates() -> Result<Vec<String>> {
     let step = "find the snippets' crates";
     let output = cmd::output(
         step,

@@ -29,7 +29,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A dependency of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
+pub(crate) struct Dependency {
     /// The name snippets use (`zigio`).
     pub name: String,
     /// Its `Cargo.toml` value, e.g. `{ path = "/…/crates/zigio" }`.
@@ -38,7 +38,7 @@ pub struct Dependency {
 
 /// Where the generated crate lives.
 #[derive(Debug, Clone)]
-pub struct SnippetCrate {
+pub(crate) struct SnippetCrate {
     /// The crate's directory (its `Cargo.toml`, `src/bin/`).
     pub dir: PathBuf,
     /// Its target directory; can be shared between several generated crates.
@@ -52,7 +52,7 @@ pub struct SnippetCrate {
 
 /// Reads the normal dependencies of the package at `manifest` (the
 /// `book-tests` package), which by convention are the crates snippets may use.
-pub fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
+pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -159,7 +159,7 @@ fn write_if_changed(path: &Path, contents: &str) {
 
 impl SnippetCrate {
     /// Runs the copy check over `snippets` and returns what is wrong.
-    pub fn check(&self, snippets: &[Snippet]) -> Vec<Problem> {
+    pub(crate) fn check(&self, snippets: &[Snippet]) -> Vec<Problem> {
         let mut problems = Vec::new();
         // Snippets with the same chapter and text are the same program.
         let mut by_name: BTreeMap<String, Vec<&Snippet>> = BTreeMap::new();

@@ -26,7 +26,7 @@ const EXCEPTIONS: &[&str] = &["ignore", "no_run", "should_panic"];
 
 /// Checks every code block of one chapter. `crates` are the crates snippets
 /// may use (as Rust identifiers, e.g. `zigio`).
-pub fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> Vec<Problem> {
+pub(crate) fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> Vec<Problem> {
     let mut problems = Vec::new();
     for block in &code_blocks(markdown) {
         check_block(file, block, &mut problems);

@@ -18,7 +18,7 @@ const RANDOM_SCRIPTS: usize = 12;
 const RANDOM_OPS: usize = 30;
 
 /// The lab's presets (`book/lab/presets/*.jsonl`), by file.
-pub fn presets(root: &Path) -> Vec<(PathBuf, Script)> {
+pub(crate) fn presets(root: &Path) -> Vec<(PathBuf, Script)> {
     let dir = root.join("book/lab/presets");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -49,7 +49,7 @@ pub fn presets(root: &Path) -> Vec<(PathBuf, Script)> {
 /// Seeded random scripts on every sink whose zigio run does not panic (a
 /// documented precondition of `splat_byte_preserve` that scripts can
 /// break; the lab reports such a panic instead of a program's output).
-pub fn random_scripts() -> Vec<Script> {
+pub(crate) fn random_scripts() -> Vec<Script> {
     let mut rng = Rng::new(0xc09e_0007);
     let mut scripts = Vec::new();
     let mut seed = 0xc0_0000;
@@ -102,7 +102,7 @@ fn snippet(name: &Path, script: &Script) -> Snippet {
 }
 
 /// Every program the check compiles.
-pub fn snippets(root: &Path) -> Vec<Snippet> {
+pub(crate) fn snippets(root: &Path) -> Vec<Snippet> {
     let mut all: Vec<Snippet> = presets(root).iter().map(|(p, s)| snippet(p, s)).collect();
     for (i, script) in random_scripts().iter().enumerate() {
         all.push(snippet(Path::new(&format!("lab-random-{i}")), script));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// One thing wrong with the book.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// The file, as shown to the reader (relative to the repository root).
     pub file: PathBuf,
     /// 1-based line in `file`.
@@ -19,7 +19,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem without detail lines.
-    pub fn new(file: &Path, line: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(file: &Path, line: usize, message: impl Into<String>) -> Self {
         Problem {
             file: file.to_path_buf(),
             line,
@@ -29,7 +29,7 @@ impl Problem {
     }
 
     /// Adds detail lines below the message.
-    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
@@ -48,7 +48,7 @@ impl fmt::Display for Problem {
 }
 
 /// Formats problems for a failing test's panic message.
-pub fn report(problems: &[Problem]) -> String {
+pub(crate) fn report(problems: &[Problem]) -> String {
     let mut text = format!("{} problem(s) in the book:\n", problems.len());
     for problem in problems {
         text.push_str(&format!("\n{problem}\n"));

@@ -7,7 +7,7 @@ use crate::markdown::{CodeBlock, ShownLine, code_blocks, rust_lines};
 
 /// How a snippet is tested, from its fence attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Compiled and run; it must exit successfully.
     Run,
     /// `no_run`: compiled, not run.
@@ -20,7 +20,7 @@ pub enum Mode {
 
 /// The ```` ```text ```` block right after a snippet: its expected stdout.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
+pub(crate) struct Output {
     /// 1-based line of the text block's opening fence.
     pub line: usize,
     /// The expected standard output, byte for byte.
@@ -29,7 +29,7 @@ pub struct Output {
 
 /// A ```` ```rust ```` block of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Snippet {
+pub(crate) struct Snippet {
     /// The chapter, as shown in messages.
     pub file: PathBuf,
     /// 1-based line of the opening fence.
@@ -44,7 +44,7 @@ pub struct Snippet {
 
 impl Snippet {
     /// What mdBook's copy button copies: the lines that are not hidden.
-    pub fn copied_text(&self) -> String {
+    pub(crate) fn copied_text(&self) -> String {
         let mut text = String::new();
         for line in self.lines.iter().filter(|l| !l.hidden) {
             text.push_str(&line.text);
@@ -54,7 +54,7 @@ impl Snippet {
     }
 
     /// The chapter line of the `n`th (1-based) line of [`Self::copied_text`].
-    pub fn chapter_line_of_copied(&self, n: usize) -> usize {
+    pub(crate) fn chapter_line_of_copied(&self, n: usize) -> usize {
         self.lines
             .iter()
             .filter(|l| !l.hidden)
@@ -66,13 +66,13 @@ impl Snippet {
 /// The language of a block as rustdoc (and so `mdbook test`) sees it: a
 /// block is Rust if it says `rust`, has no info string, or has only
 /// rustdoc's own attributes (```` ```ignore ```` is a Rust block to rustdoc).
-pub fn is_rust_for_rustdoc(block: &CodeBlock) -> bool {
+pub(crate) fn is_rust_for_rustdoc(block: &CodeBlock) -> bool {
     let tokens = block.tokens();
     tokens.contains(&"rust") || tokens.iter().all(|t| is_rustdoc_attribute(t))
 }
 
 /// Attributes rustdoc understands on a Rust block.
-pub fn is_rustdoc_attribute(token: &str) -> bool {
+pub(crate) fn is_rustdoc_attribute(token: &str) -> bool {
     matches!(
         token,
         "ignore"
@@ -87,7 +87,7 @@ pub fn is_rustdoc_attribute(token: &str) -> bool {
 }
 
 /// The language token of a block (its first token), if any.
-pub fn language(block: &CodeBlock) -> Option<&str> {
+pub(crate) fn language(block: &CodeBlock) -> Option<&str> {
     block.tokens().first().copied()
 }
 
@@ -95,7 +95,7 @@ pub fn language(block: &CodeBlock) -> Option<&str> {
 ///
 /// Only blocks whose first token is `rust` are snippets; other blocks that
 /// rustdoc would take for Rust are reported by the fence check instead.
-pub fn snippets(file: &Path, markdown: &str) -> Vec<Snippet> {
+pub(crate) fn snippets(file: &Path, markdown: &str) -> Vec<Snippet> {
     let blocks = code_blocks(markdown);
     let mut snippets = Vec::new();
     for (i, block) in blocks.iter().enumerate() {

@@ -49,7 +49,7 @@ axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['viola
 "#;
 
 /// axe's script, as `cargo xtask test` installs it.
-pub fn axe_script() -> Result<String, String> {
+pub(crate) fn axe_script() -> Result<String, String> {
     let path: PathBuf = target_dir().join("browser-tools/node_modules/axe-core/axe.min.js");
     fs::read_to_string(&path).map_err(|e| {
         format!(
@@ -60,7 +60,11 @@ pub fn axe_script() -> Result<String, String> {
 }
 
 /// Checks every page of the site in each of [`THEMES`].
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let axe = axe_script()?;
     // WebDriver's own limit for an asynchronous script, 30 s by default.
     let timeouts = TimeoutConfiguration::new(Some(AXE_LIMIT), None, None);
@@ -150,7 +154,7 @@ return { key, kind, shown: outline || shadow, again };
 /// search and the chapter's content in that order, every element it
 /// reaches shows where the focus is, and the skip link and the toggle work
 /// from the keyboard.
-pub async fn keyboard(
+pub(crate) async fn keyboard(
     browser: &Browser,
     site: &Site,
     problems: &mut Problems,
@@ -231,7 +235,7 @@ pub async fn keyboard(
 }
 
 /// Presses `key` on whatever has the focus, as a keyboard does.
-pub async fn press(browser: &Browser, key: Key) -> Result<(), String> {
+pub(crate) async fn press(browser: &Browser, key: Key) -> Result<(), String> {
     let actions = KeyActions::new("keyboard".to_string())
         .then(KeyAction::Down { value: key.into() })
         .then(KeyAction::Up { value: key.into() });

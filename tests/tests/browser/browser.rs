@@ -33,11 +33,11 @@ use crate::network::{self, Request};
 use crate::site;
 
 /// The longest any single WebDriver command may take.
-pub const STEP: Duration = Duration::from_secs(30);
+pub(crate) const STEP: Duration = Duration::from_secs(30);
 
 /// How long a page may take to settle after its load event (diagrams
 /// rendered, fonts loaded, no request in flight).
-pub const SETTLE: Duration = Duration::from_secs(20);
+pub(crate) const SETTLE: Duration = Duration::from_secs(20);
 
 /// The window every page is looked at in: wide enough for mdBook to show
 /// its sidebar (it hides it below 1080 px).
@@ -65,7 +65,7 @@ const CHROMIUM_FLAGS: &[&str] = &[
 ];
 
 /// One headless Chromium with its chromedriver.
-pub struct Browser {
+pub(crate) struct Browser {
     client: Option<Client>,
     driver: Child,
     /// The browser process, from the session's `goog:processID`, ended on
@@ -79,7 +79,7 @@ pub struct Browser {
 
 /// A console message or uncaught exception the page produced.
 #[derive(Debug, Clone)]
-pub struct ConsoleEntry {
+pub(crate) struct ConsoleEntry {
     /// `SEVERE`, `WARNING`, `INFO`, …
     pub level: String,
     /// The message as Chromium logged it (source URL and position first).
@@ -88,7 +88,7 @@ pub struct ConsoleEntry {
 
 /// What loading a page produced.
 #[derive(Debug, Default)]
-pub struct Visit {
+pub(crate) struct Visit {
     /// Console messages of level `SEVERE`: errors and uncaught exceptions.
     pub console_errors: Vec<ConsoleEntry>,
     /// Every request the page made, in order.
@@ -105,7 +105,7 @@ impl Browser {
     /// Starts chromedriver on an ephemeral port and opens a session with a
     /// fresh profile. `CHROMEDRIVER` and `CHROMIUM` override the Debian
     /// paths `/usr/bin/chromedriver` and `/usr/bin/chromium`.
-    pub async fn launch(name: &str) -> Result<Browser, String> {
+    pub(crate) async fn launch(name: &str) -> Result<Browser, String> {
         static COUNT: AtomicUsize = AtomicUsize::new(0);
         let chromedriver = program("CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = program("CHROMIUM", "/usr/bin/chromium");
@@ -197,14 +197,14 @@ impl Browser {
     }
 
     /// The WebDriver client.
-    pub fn client(&self) -> &Client {
+    pub(crate) fn client(&self) -> &Client {
         self.client
             .as_ref()
             .expect("the session is open until close()")
     }
 
     /// Runs `fut` (named `what` in errors) with the [`STEP`] timeout.
-    pub async fn step<T, E: std::fmt::Display>(
+    pub(crate) async fn step<T, E: std::fmt::Display>(
         &self,
         what: &str,
         fut: impl Future<Output = Result<T, E>>,
@@ -214,7 +214,7 @@ impl Browser {
 
     /// Runs `fut` (named `what` in errors) for at most `limit`: for the few
     /// commands that do a page's worth of work (printing it, auditing it).
-    pub async fn step_within<T, E: std::fmt::Display>(
+    pub(crate) async fn step_within<T, E: std::fmt::Display>(
         &self,
         what: &str,
         limit: Duration,
@@ -228,7 +228,7 @@ impl Browser {
     }
 
     /// Runs `script` (a function body; `arguments` are `args`) in the page.
-    pub async fn eval(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {
+    pub(crate) async fn eval(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {
         let what = format!("running script `{}`", first_line(script));
         self.step(&what, self.client().execute(script, args)).await
     }
@@ -236,7 +236,7 @@ impl Browser {
     /// Opens every `<details>` element of the page's `<main>` (the
     /// exercises' hidden solutions), as a reader does before using what is
     /// inside: a closed one's code blocks and links cannot be clicked.
-    pub async fn open_details(&self) -> Result<(), String> {
+    pub(crate) async fn open_details(&self) -> Result<(), String> {
         self.eval(
             "document.querySelectorAll('main details').forEach(d => { d.open = true; });",
             vec![],
@@ -249,7 +249,7 @@ impl Browser {
     /// run: the lab builds itself only as it nears the viewport
     /// (`book/lab/lab.js`), so each is scrolled into view in turn; then back
     /// to the top.
-    pub async fn show_labs(&self) -> Result<(), String> {
+    pub(crate) async fn show_labs(&self) -> Result<(), String> {
         let count = self
             .eval(
                 "return document.querySelectorAll('.buffer-lab').length",
@@ -276,14 +276,14 @@ impl Browser {
 
     /// Runs an asynchronous `script`, which calls `arguments[arguments.length
     /// - 1]` with its result.
-    pub async fn eval_async(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {
+    pub(crate) async fn eval_async(&self, script: &str, args: Vec<Json>) -> Result<Json, String> {
         let what = format!("running async script `{}`", first_line(script));
         self.step(&what, self.client().execute_async(script, args))
             .await
     }
 
     /// Polls `script` until it returns `true`, for at most `limit`.
-    pub async fn wait_until(
+    pub(crate) async fn wait_until(
         &self,
         what: &str,
         script: &str,
@@ -302,7 +302,7 @@ impl Browser {
     }
 
     /// Finds the first element matching a CSS selector.
-    pub async fn find(&self, css: &str) -> Result<Element, String> {
+    pub(crate) async fn find(&self, css: &str) -> Result<Element, String> {
         self.step(
             &format!("finding `{css}`"),
             self.client().find(Locator::Css(css)),
@@ -311,7 +311,7 @@ impl Browser {
     }
 
     /// The element `script` returns (or `None` for `null`).
-    pub async fn find_by_script(
+    pub(crate) async fn find_by_script(
         &self,
         what: &str,
         script: &str,
@@ -334,7 +334,7 @@ impl Browser {
 
     /// Navigates to `url`, waits until the page has settled, and returns the
     /// console errors and requests of that load.
-    pub async fn visit(&self, url: &str) -> Result<Visit, String> {
+    pub(crate) async fn visit(&self, url: &str) -> Result<Visit, String> {
         // Whatever earlier pages logged is not this page's.
         self.logs("browser").await?;
         self.logs("performance").await?;
@@ -354,7 +354,7 @@ impl Browser {
     /// Waits until the current page has settled: loaded, fonts ready, every
     /// diagram drawn or failed (or [`SETTLE`] passed: the diagram checks then
     /// name the ones left undrawn), and no new resource for 300 ms.
-    pub async fn settle(&self, what: &str) -> Result<(), String> {
+    pub(crate) async fn settle(&self, what: &str) -> Result<(), String> {
         self.wait_until(
             &format!("{what}: settling (load event, fonts)"),
             "return document.readyState === 'complete' && document.fonts.status === 'loaded'",
@@ -391,7 +391,7 @@ impl Browser {
     }
 
     /// The console errors and requests logged since the last collection.
-    pub async fn collect(&self) -> Result<Visit, String> {
+    pub(crate) async fn collect(&self) -> Result<Visit, String> {
         let console_errors = self
             .logs("browser")
             .await?
@@ -412,7 +412,7 @@ impl Browser {
     }
 
     /// Takes (and clears) chromedriver's log of `kind`.
-    pub async fn logs(&self, kind: &str) -> Result<Vec<Json>, String> {
+    pub(crate) async fn logs(&self, kind: &str) -> Result<Vec<Json>, String> {
         let value = self
             .session_command(
                 &format!("reading the {kind} log"),
@@ -427,12 +427,12 @@ impl Browser {
     }
 
     /// Runs a DevTools command on the current page.
-    pub async fn cdp(&self, command: &str, params: Json) -> Result<Json, String> {
+    pub(crate) async fn cdp(&self, command: &str, params: Json) -> Result<Json, String> {
         self.cdp_within(command, params, STEP).await
     }
 
     /// [`Browser::cdp`] for a command that may take up to `limit`.
-    pub async fn cdp_within(
+    pub(crate) async fn cdp_within(
         &self,
         command: &str,
         params: Json,
@@ -448,7 +448,7 @@ impl Browser {
     }
 
     /// Lets the pages read the clipboard (WebDriver's permissions extension).
-    pub async fn allow_clipboard(&self) -> Result<(), String> {
+    pub(crate) async fn allow_clipboard(&self) -> Result<(), String> {
         for name in ["clipboard-read", "clipboard-write"] {
             self.session_command(
                 &format!("granting {name}"),
@@ -470,7 +470,11 @@ impl Browser {
 
     /// Moves the mouse over `hover` (revealing what only shows on hover,
     /// like a code block's buttons), then clicks `target`, as a reader would.
-    pub async fn hover_and_click(&self, hover: &Element, target: &Element) -> Result<(), String> {
+    pub(crate) async fn hover_and_click(
+        &self,
+        hover: &Element,
+        target: &Element,
+    ) -> Result<(), String> {
         let mouse = MouseActions::new("mouse".to_string())
             .then(PointerAction::MoveToElement {
                 element: hover.clone(),
@@ -500,7 +504,7 @@ impl Browser {
 
     /// Saves a screenshot of the viewport as `name` (a PNG) in the artifacts
     /// directory, and returns its path.
-    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, String> {
+    pub(crate) async fn screenshot(&self, name: &str) -> Result<PathBuf, String> {
         let png = self
             .step("taking a screenshot", self.client().screenshot())
             .await?;
@@ -511,7 +515,7 @@ impl Browser {
     /// artifacts directory, however tall it is. WebDriver's element
     /// screenshot would cut it at the window's edge and paint the sticky
     /// menu bar over it; DevTools can draw past the window instead.
-    pub async fn element_screenshot(
+    pub(crate) async fn element_screenshot(
         &self,
         element: &Element,
         name: &str,
@@ -544,7 +548,7 @@ impl Browser {
     }
 
     /// Ends the session (and with it Chromium), then chromedriver.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         if let Some(client) = self.client.take()
             && tokio::time::timeout(Duration::from_secs(15), client.close())
                 .await
@@ -595,7 +599,7 @@ fn driver_port(driver: &mut Child) -> Result<u16, String> {
 }
 
 /// Writes `bytes` as `name` under the artifacts directory.
-pub fn save_artifact(name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+pub(crate) fn save_artifact(name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     let path = site::artifacts_dir().join(name);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;

@@ -31,7 +31,11 @@ navigator.clipboard.writeText(sentinel).then(() => done({ place }), e => done({ 
 /// Clicks the copy button of every code block of every chapter and compares
 /// the clipboard with the block's visible text (WebDriver's element text,
 /// which leaves out what is not displayed).
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     browser.allow_clipboard().await?;
     let mut copied = 0;

@@ -21,7 +21,11 @@ const MISSING: &[&str] = &["no-such-page.html", "no/such/section/page.html"];
 
 /// Missing pages at two depths, the edit and repository links of every
 /// chapter, the print page, and plain files in the output.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     for (index, missing) in MISSING.iter().enumerate() {
         not_found(browser, site, problems, missing, index + 1).await?;
     }

@@ -229,7 +229,11 @@ fn compare(
 }
 
 /// The whole check (see the module docs).
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     for engine in ["zigio.wasm", "zig.wasm"] {
         if !site.dir.join("lab").join(engine).is_file() {
             return Err(format!(

@@ -84,7 +84,7 @@ struct Row {
 }
 
 /// Runs Lighthouse on every page and records each page below a bar.
-pub fn check(site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) fn check(site: &Site, problems: &mut Problems) -> Result<(), String> {
     let cli = target_dir().join("browser-tools/node_modules/lighthouse/cli/index.js");
     if !cli.is_file() {
         return Err(format!(

@@ -103,7 +103,7 @@ fn internal(site: &Site, link: &Link) -> bool {
 
 /// Clicks every internal link of every chapter's text (outside the "Linked
 /// from" lists, which [`check_backlinks`] follows) and checks where it lands.
-pub async fn check_links(
+pub(crate) async fn check_links(
     browser: &Browser,
     site: &Site,
     problems: &mut Problems,
@@ -138,7 +138,7 @@ pub async fn check_links(
 /// Checks that the "Linked from" lists are the mirror of the links: every
 /// chapter linked from another lists it, lists only chapters that link to
 /// it, and each link of the list lands where it says.
-pub async fn check_backlinks(
+pub(crate) async fn check_backlinks(
     browser: &Browser,
     site: &Site,
     problems: &mut Problems,

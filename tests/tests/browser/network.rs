@@ -5,7 +5,7 @@ use serde_json::Value as Json;
 
 /// One request a page made.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Request {
+pub(crate) struct Request {
     /// The URL requested (the last one, after redirects).
     pub url: String,
     /// DevTools' resource type: `Document`, `Script`, `Stylesheet`, `Font`…
@@ -24,13 +24,13 @@ pub struct Request {
 
 impl Request {
     /// Whether the request failed or was answered with an error status.
-    pub fn failed(&self) -> bool {
+    pub(crate) fn failed(&self) -> bool {
         (self.failure.is_some() && !self.canceled) || self.status.is_some_and(|s| s >= 400)
     }
 
     /// Whether it left `origin` (`http://127.0.0.1:PORT`). `data:`, `blob:`
     /// and `about:` URLs are the page's own.
-    pub fn leaves(&self, origin: &str) -> bool {
+    pub(crate) fn leaves(&self, origin: &str) -> bool {
         let local = ["data:", "blob:", "about:"];
         if local.iter().any(|scheme| self.url.starts_with(scheme)) {
             return false;
@@ -45,7 +45,7 @@ impl Request {
 /// `{"message": {"method", "params"}, "webview": target}`), in the order
 /// they started. Other targets' events (Chromium's own pages, such as the
 /// new-tab page it opens at start) are left out.
-pub fn requests(entries: &[Json], target: &str) -> Vec<Request> {
+pub(crate) fn requests(entries: &[Json], target: &str) -> Vec<Request> {
     let mut ids: Vec<String> = Vec::new();
     let mut found: Vec<Request> = Vec::new();
     for entry in entries {

@@ -43,7 +43,11 @@ return Array.from(document.querySelectorAll('pre.mermaid')).map((pre, i) => {
 /// Loads every page in light theme, then in a dark one: console, requests
 /// and diagrams are checked in both, and a screenshot of each is saved as
 /// `pages/<page>.<theme>.png`.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let origin = site.server.origin();
     for page in &site.pages {
         let url = site.server.url(page);
@@ -100,7 +104,7 @@ pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> R
 }
 
 /// How many diagrams the current page has.
-pub async fn diagram_count(browser: &Browser) -> Result<usize, String> {
+pub(crate) async fn diagram_count(browser: &Browser) -> Result<usize, String> {
     let count = browser
         .eval(
             "return document.querySelectorAll('pre.mermaid').length",
@@ -111,7 +115,7 @@ pub async fn diagram_count(browser: &Browser) -> Result<usize, String> {
 }
 
 /// Records each diagram of the current page that is not drawn.
-pub async fn report_diagrams(
+pub(crate) async fn report_diagrams(
     browser: &Browser,
     problems: &mut Problems,
     page: &str,
@@ -134,7 +138,7 @@ pub async fn report_diagrams(
 /// Records the console errors, failed requests and requests outside the
 /// site of one load. `expected_error` is a URL whose error status is the
 /// point of the visit (a missing page answered with the 404 page).
-pub fn report_visit(
+pub(crate) fn report_visit(
     problems: &mut Problems,
     page: &str,
     visit: &Visit,

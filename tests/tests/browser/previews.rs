@@ -65,7 +65,11 @@ const SHOWN: &str =
     "const tip = document.getElementById('wiki-preview'); return !!tip && !tip.hidden;";
 
 /// Tries every link of [`PAGE`] that has a preview.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     browser.visit(&site.server.url(PAGE)).await?;
     // Links in a closed <details> (an exercise's solution) cannot take focus.
     browser.open_details().await?;

@@ -37,7 +37,11 @@ fn stem(term: &str) -> &str {
 }
 
 /// Searches for each of [`TERMS`] from the first chapter.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     let mut texts = BTreeMap::new();
     for page in &chapters {

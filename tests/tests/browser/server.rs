@@ -33,7 +33,7 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// How a [`Server`] sends files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     /// Every file as it is on disk.
     Identity,
     /// Text, scripts, JSON, SVG and WebAssembly gzipped for a browser that
@@ -43,7 +43,7 @@ pub enum Encoding {
 }
 
 /// A running server. Its accept thread lives as long as the test process.
-pub struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     prefix: String,
 }
@@ -51,7 +51,7 @@ pub struct Server {
 impl Server {
     /// Serves `root` under `prefix` (which starts and ends with `/`) on an
     /// ephemeral port of 127.0.0.1, with `encoding`.
-    pub fn start(root: PathBuf, prefix: &str, encoding: Encoding) -> io::Result<Server> {
+    pub(crate) fn start(root: PathBuf, prefix: &str, encoding: Encoding) -> io::Result<Server> {
         assert!(
             prefix.starts_with('/') && prefix.ends_with('/'),
             "prefix `{prefix}` must start and end with `/`"
@@ -85,13 +85,13 @@ impl Server {
     }
 
     /// `http://127.0.0.1:PORT`, the origin every request must stay on.
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// The absolute URL of `path`, a path relative to the site's root
     /// (`print.html`, `` for the root itself).
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{}{}", self.origin(), self.prefix, path)
     }
 }

@@ -24,7 +24,7 @@ use wait_timeout::ChildExt;
 const BUILD_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
 /// The built and served book.
-pub struct Site {
+pub(crate) struct Site {
     /// The build output.
     pub dir: PathBuf,
     /// Every `.html` file of the output, relative to `dir`, with `/`.
@@ -39,7 +39,7 @@ pub struct Site {
 
 /// The site, built and served on first use. Every test of the process
 /// shares it; a build failure fails each test with the build's output.
-pub fn site() -> &'static Site {
+pub(crate) fn site() -> &'static Site {
     static SITE: OnceLock<Result<Site, String>> = OnceLock::new();
     match SITE.get_or_init(prepare) {
         Ok(site) => site,
@@ -47,17 +47,17 @@ pub fn site() -> &'static Site {
     }
 }
 
-pub use book_tests::repo_root;
+pub(crate) use book_tests::repo_root;
 
 /// Cargo's target directory for this build (`CARGO_TARGET_TMPDIR` is its
 /// `tmp/`), where the artifacts of these tests go.
-pub fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
 /// Where screenshots and the other artifacts of these tests are written.
-pub fn artifacts_dir() -> PathBuf {
+pub(crate) fn artifacts_dir() -> PathBuf {
     target_dir().join("browser-screenshots")
 }
 

@@ -185,7 +185,7 @@ fn mermaid_theme(theme: &str) -> &'static str {
 
 /// Picks `theme` in the page's theme menu, as a reader does, and waits until
 /// the page has it and its `diagrams` diagrams are drawn again.
-pub async fn choose(
+pub(crate) async fn choose(
     browser: &Browser,
     theme: &str,
     diagrams: usize,
@@ -258,7 +258,11 @@ pub async fn choose(
 /// On every page with a diagram, tries every theme: the diagrams must be
 /// redrawn in the matching mermaid theme with readable text. Screenshots of
 /// each diagram in `light` and `coal` go to `diagrams/`.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let origin = site.server.origin();
     let with_diagrams: Vec<&String> = site
         .pages
@@ -373,7 +377,7 @@ async fn check_theme(
 
 /// Makes `theme` the reader's theme for the pages loaded next: mdBook keeps
 /// it in localStorage and applies it as each page loads.
-pub async fn remember(browser: &Browser, site: &Site, theme: &str) -> Result<(), String> {
+pub(crate) async fn remember(browser: &Browser, site: &Site, theme: &str) -> Result<(), String> {
     browser.visit(&site.server.url("")).await?;
     browser
         .eval(

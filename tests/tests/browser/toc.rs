@@ -8,7 +8,7 @@ use crate::site::Site;
 /// The chapters, in table-of-contents order, as paths relative to the site
 /// root: the pages the sidebar links to (mdBook's `toc.js` builds it). The
 /// sidebar's links to headings of the current page are left out.
-pub async fn chapters(browser: &Browser, site: &Site) -> Result<Vec<String>, String> {
+pub(crate) async fn chapters(browser: &Browser, site: &Site) -> Result<Vec<String>, String> {
     let home = site.server.url("");
     browser.visit(&home).await?;
     let hrefs = browser
@@ -43,7 +43,7 @@ pub async fn chapters(browser: &Browser, site: &Site) -> Result<Vec<String>, Str
 /// The page an absolute URL of the site names, relative to the site root
 /// (`buffer-scheduling.html`; `index.html` for a directory), or `None` for
 /// a URL outside the site.
-pub fn page_of(site: &Site, url: &str) -> Option<String> {
+pub(crate) fn page_of(site: &Site, url: &str) -> Option<String> {
     let rest = url.strip_prefix(&site.server.url(""))?;
     let path = rest.split(['?', '#']).next().unwrap_or_default();
     if path.is_empty() || path.ends_with('/') {
@@ -55,7 +55,7 @@ pub fn page_of(site: &Site, url: &str) -> Option<String> {
 
 /// The fragment of `url`, percent-decoded (heading ids may hold `%`
 /// escapes of non-ASCII characters), or `None`.
-pub fn fragment_of(url: &str) -> Option<String> {
+pub(crate) fn fragment_of(url: &str) -> Option<String> {
     let fragment = url.split_once('#')?.1;
     if fragment.is_empty() {
         return None;
@@ -68,7 +68,7 @@ pub fn fragment_of(url: &str) -> Option<String> {
 }
 
 /// A file name for `page`'s artifacts: `buffer-scheduling`, `sub__page`.
-pub fn artifact_name(page: &str) -> String {
+pub(crate) fn artifact_name(page: &str) -> String {
     page.trim_end_matches(".html").replace('/', "__")
 }
 

@@ -205,7 +205,11 @@ return { blocks, citations, checked, switches, menu: menu ? menu.value : null };
 /// Picks each release with the page's own controls (the first radio group,
 /// then the menu bar), then checks every page with something to switch
 /// under the remembered choice, and the last one again after a reload.
-pub async fn check(browser: &Browser, site: &Site, problems: &mut Problems) -> Result<(), String> {
+pub(crate) async fn check(
+    browser: &Browser,
+    site: &Site,
+    problems: &mut Problems,
+) -> Result<(), String> {
     let pages = switchable_pages(browser, site).await?;
     let Some(first) = pages.iter().find(|p| p.versioned()) else {
         problems.add("(every chapter)", "no page has a Zig program with a port");

@@ -13,13 +13,14 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The system calls and signals the thread tests follow.
-pub const CALLS: &str = "mmap,mprotect,munmap,clone,clone3,sigaltstack,exit,exit_group,execve";
+pub(crate) const CALLS: &str =
+    "mmap,mprotect,munmap,clone,clone3,sigaltstack,exit,exit_group,execve";
 /// The signals they follow.
-pub const SIGNALS: &str = "SIGSEGV,SIGABRT";
+pub(crate) const SIGNALS: &str = "SIGSEGV,SIGABRT";
 
 /// One event of a trace.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+pub(crate) enum Event {
     /// A finished system call.
     Call(Call),
     /// `--- SIGSEGV {si_signo=SIGSEGV, ...} ---`: a signal delivered to `pid`.
@@ -42,7 +43,7 @@ pub enum Event {
 
 /// A system call with its arguments as strace printed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
+pub(crate) struct Call {
     /// The calling thread.
     pub pid: u32,
     /// `mmap`.
@@ -56,7 +57,7 @@ pub struct Call {
 impl Call {
     /// The value of a `key=value` argument, searched also inside a
     /// top-level `{...}` argument (as `clone3` prints its struct).
-    pub fn field(&self, key: &str) -> Option<String> {
+    pub(crate) fn field(&self, key: &str) -> Option<String> {
         let prefix = format!("{key}=");
         let inner = |arg: &str| {
             let inner = arg.strip_prefix('{')?.split(" => ").next()?;
@@ -70,18 +71,18 @@ impl Call {
     }
 
     /// Argument `i` as a number (decimal or `0x` hexadecimal).
-    pub fn number(&self, i: usize) -> Option<u64> {
+    pub(crate) fn number(&self, i: usize) -> Option<u64> {
         self.args.get(i).and_then(|a| number(a))
     }
 
     /// The return value as a number.
-    pub fn ret_number(&self) -> Option<u64> {
+    pub(crate) fn ret_number(&self) -> Option<u64> {
         number(&self.ret)
     }
 }
 
 /// A number as strace prints it: decimal, or hexadecimal with `0x`.
-pub fn number(text: &str) -> Option<u64> {
+pub(crate) fn number(text: &str) -> Option<u64> {
     let text = text.trim();
     match text.strip_prefix("0x") {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
@@ -90,7 +91,7 @@ pub fn number(text: &str) -> Option<u64> {
 }
 
 /// Splits at commas that are not inside `()`, `[]`, `{}` or a string.
-pub fn split_top_level(text: &str) -> Vec<String> {
+pub(crate) fn split_top_level(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut in_string = false;
@@ -128,7 +129,7 @@ pub fn split_top_level(text: &str) -> Vec<String> {
 
 /// Parses strace's output (`-f -o FILE`). Lines it does not understand are
 /// returned as errors, with their line number, rather than skipped.
-pub fn parse(text: &str) -> Result<Vec<Event>, String> {
+pub(crate) fn parse(text: &str) -> Result<Vec<Event>, String> {
     // `None` holds the place of a call that has started and not resumed.
     let mut events: Vec<Option<Event>> = Vec::new();
     let mut unfinished: HashMap<u32, (usize, String)> = HashMap::new();
@@ -219,7 +220,7 @@ fn parse_call(pid: u32, text: &str) -> Option<Call> {
 
 /// What one traced run produced.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     /// The program's own output and status.
     pub output: Output,
     /// The parsed trace.
@@ -228,7 +229,7 @@ pub struct Run {
 
 /// Runs `exe` with `args` under `strace -f`, tracing [`CALLS`] and
 /// [`SIGNALS`], with the trace written to `trace_file`.
-pub fn trace(exe: &Path, args: &[&str], trace_file: &Path) -> Result<Run, String> {
+pub(crate) fn trace(exe: &Path, args: &[&str], trace_file: &Path) -> Result<Run, String> {
     let output = Command::new("strace")
         .arg("-f")
         .arg("-q")

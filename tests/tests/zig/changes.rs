@@ -25,23 +25,23 @@ use std::path::{Path, PathBuf};
 use surface::{Kind, Member};
 
 /// Where the includes go, relative to the repository root.
-pub const GENERATED_DIR: &str = "book/generated/zig-changes";
+pub(crate) const GENERATED_DIR: &str = "book/generated/zig-changes";
 
 /// The counts, relative to the repository root (read by mdbook-figures as
 /// `zig-changes.*`).
-pub const DATA_FILE: &str = "book/data/zig-changes.json";
+pub(crate) const DATA_FILE: &str = "book/data/zig-changes.json";
 
 /// The include, in [`GENERATED_DIR`], that says whether the code of each
 /// of [`FUNCTIONS`] is still 0.15.1's.
-pub const CODE_FILE: &str = "code.md";
+pub(crate) const CODE_FILE: &str = "code.md";
 
 /// The command that rewrites them.
-pub const RECORD: &str = "BOOK_RECORD=1 cargo test -p book-tests --test zig changes";
+pub(crate) const RECORD: &str = "BOOK_RECORD=1 cargo test -p book-tests --test zig changes";
 
 /// A container: a file under `lib/std`, and the names of the nested
 /// containers to go into (none for the file's own struct).
 #[derive(Debug, Clone, Copy)]
-pub struct Place {
+pub(crate) struct Place {
     /// The file, relative to `lib/std`.
     pub path: &'static str,
     /// Container names, outermost first.
@@ -50,7 +50,7 @@ pub struct Place {
 
 /// One type the book is about, and where it is declared.
 #[derive(Debug, Clone, Copy)]
-pub struct Subject {
+pub(crate) struct Subject {
     /// File name of its include and key of its counts.
     pub id: &'static str,
     /// Its Zig name in 0.15.1, then in the later releases.
@@ -69,7 +69,7 @@ const fn file(path: &'static str) -> Place {
 }
 
 /// The compared types.
-pub const SUBJECTS: [Subject; 6] = [
+pub(crate) const SUBJECTS: [Subject; 6] = [
     Subject {
         id: "writer",
         names: ["std.Io.Writer", "std.Io.Writer"],
@@ -128,7 +128,7 @@ pub const SUBJECTS: [Subject; 6] = [
 
 /// A subject's members in one release.
 #[derive(Debug, Clone)]
-pub struct Surface {
+pub(crate) struct Surface {
     /// The release.
     pub version: &'static str,
     /// The file it is declared in, relative to `lib/std`.
@@ -142,7 +142,7 @@ pub struct Surface {
 impl Surface {
     /// How many top-level public declarations, top-level fields and members
     /// of nested containers it has.
-    pub fn counts(&self) -> [usize; 3] {
+    pub(crate) fn counts(&self) -> [usize; 3] {
         let count = |f: &dyn Fn(&Member) -> bool| self.members.iter().filter(|m| f(m)).count();
         [
             count(&|m| m.top_level && m.kind == Kind::Declaration),
@@ -191,7 +191,11 @@ fn resolve(version: &str, std_dir: &Path, place: Place) -> Result<Resolved, Stri
 ///
 /// # Errors
 /// The file or a container is missing, named with the release.
-pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Surface, String> {
+pub(crate) fn surface(
+    version: &'static str,
+    std_dir: &Path,
+    place: Place,
+) -> Result<Surface, String> {
     let Resolved { path, lines, names } = resolve(version, std_dir, place)?;
     let missing = || format!("Zig {version}: lib/std/{path} has no container {names:?}");
     let (line, members) = surface::members(&lines, names).ok_or_else(missing)?;
@@ -206,7 +210,7 @@ pub fn surface(version: &'static str, std_dir: &Path, place: Place) -> Result<Su
 /// A function whose code zigio deliberately does not follow (the table in
 /// `book/rust-port.md`): is it still the same code in the later releases?
 #[derive(Debug, Clone, Copy)]
-pub struct Function {
+pub(crate) struct Function {
     /// Its Zig name in 0.15.1.
     pub label: &'static str,
     /// The container it is in, in 0.15.1.
@@ -246,7 +250,7 @@ const fn in_container(
 const FILE_WRITER: (&str, &str) = ("fs/File.zig", "Io/File.zig");
 
 /// The compared functions, in the order of the table in `book/rust-port.md`.
-pub const FUNCTIONS: [Function; 11] = [
+pub(crate) const FUNCTIONS: [Function; 11] = [
     function(
         "std.Io.Writer.writeSplatHeaderLimitFinish",
         "Io/Writer.zig",
@@ -314,7 +318,7 @@ pub const FUNCTIONS: [Function; 11] = [
 /// Where a function is in one release and its code, or `None` when the
 /// release has no declaration of that name there.
 #[derive(Debug, Clone)]
-pub struct Code {
+pub(crate) struct Code {
     /// The release.
     pub version: &'static str,
     /// The file and first line, and the text ([`surface::code`]).
@@ -325,7 +329,7 @@ pub struct Code {
 ///
 /// # Errors
 /// The file cannot be read.
-pub fn code(
+pub(crate) fn code(
     version: &'static str,
     std_dir: &Path,
     place: Place,
@@ -350,7 +354,7 @@ fn import_of(lines: &[String], name: &str) -> Option<String> {
 
 /// What changed between two surfaces of one subject.
 #[derive(Debug, Clone)]
-pub struct Step<'a> {
+pub(crate) struct Step<'a> {
     /// The older surface.
     pub from: &'a Surface,
     /// The newer surface.
@@ -366,7 +370,7 @@ pub struct Step<'a> {
 
 /// The differences between `from` and `to`, members matched by qualified
 /// name and kind.
-pub fn step<'a>(from: &'a Surface, to: &'a Surface) -> Step<'a> {
+pub(crate) fn step<'a>(from: &'a Surface, to: &'a Surface) -> Step<'a> {
     let index = |s: &'a Surface| -> BTreeMap<(&'a str, Kind), &'a Member> {
         s.members
             .iter()
@@ -399,7 +403,7 @@ pub fn step<'a>(from: &'a Surface, to: &'a Surface) -> Step<'a> {
 
 impl Step<'_> {
     /// Added, removed and changed members.
-    pub fn counts(&self) -> [usize; 3] {
+    pub(crate) fn counts(&self) -> [usize; 3] {
         [self.added.len(), self.removed.len(), self.changed.len()]
     }
 }

@@ -14,7 +14,7 @@
 //! `book/data/zig-citations.tsv`, must be exactly what that produces
 //! ([`citations_are_located_in_every_later_release`]).
 
-pub mod locate;
+pub(crate) mod locate;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -214,7 +214,7 @@ fn citations_are_located_in_every_later_release() {
 /// Checks every citation of one chapter. `source(std_path)` returns the text
 /// of a file under `lib/std` (e.g. `Io/Writer.zig`), or `None` if it does
 /// not exist.
-pub fn check_chapter(
+pub(crate) fn check_chapter(
     file: &Path,
     markdown: &str,
     source: &mut dyn FnMut(&str) -> Option<String>,
@@ -304,11 +304,11 @@ fn range_text(file: &str, a: u32, b: u32) -> String {
     }
 }
 
-pub use mdbook_vault::citation::identifier;
+pub(crate) use mdbook_vault::citation::identifier;
 
 /// The spellings to look for: the name, and for a Rust `snake_case` name
 /// the Zig `camelCase` one it ports (`write_splat` → `writeSplat`).
-pub fn spellings(name: &str) -> Vec<String> {
+pub(crate) fn spellings(name: &str) -> Vec<String> {
     let mut out = vec![name.to_string()];
     if name.contains('_') && name.chars().all(|c| !c.is_ascii_uppercase()) {
         let mut camel = String::new();

@@ -79,7 +79,7 @@ fn scripts() -> Vec<(String, Script)> {
 
 /// Builds and runs each lab program; returns the problems and how many
 /// programs ran.
-pub fn check(zig: &pinned_zig::Zig) -> (Vec<Problem>, usize) {
+pub(crate) fn check(zig: &pinned_zig::Zig) -> (Vec<Problem>, usize) {
     let harness = Harness::build().unwrap_or_else(|e| panic!("{e}"));
     let dir = pinned_zig::workspace_target_dir().join("lab-programs");
     let mut problems = Vec::new();

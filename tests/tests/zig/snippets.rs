@@ -32,7 +32,7 @@ use crate::problem::Problem;
 
 /// A Zig program of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZigSnippet {
+pub(crate) struct ZigSnippet {
     /// The chapter.
     pub file: PathBuf,
     /// 1-based line of the opening fence.
@@ -51,7 +51,7 @@ pub struct ZigSnippet {
 
 /// A baseline Zig program and its ports to later versions.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub(crate) struct Group {
     /// The 0.15.1 program, which stands for every version without a port.
     pub baseline: ZigSnippet,
     /// Ports, each tagged with the versions it is for.
@@ -60,7 +60,7 @@ pub struct Group {
 
 impl Group {
     /// The program `version` runs, and what it must print.
-    pub fn effective(&self, version: &str) -> (&ZigSnippet, Option<&str>) {
+    pub(crate) fn effective(&self, version: &str) -> (&ZigSnippet, Option<&str>) {
         let program = self
             .ports
             .iter()
@@ -110,7 +110,7 @@ fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> 
 
 /// The chapter's Zig programs as groups (a baseline and its ports), with
 /// every misplaced or ill-tagged block reported.
-pub fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) {
+pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) {
     let blocks = code_blocks(markdown);
     let mut groups: Vec<Group> = Vec::new();
     let mut problems = Vec::new();
@@ -199,7 +199,7 @@ pub fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) {
 
 /// A block declared as one side of a mirror pair.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MirrorSide {
+pub(crate) struct MirrorSide {
     /// The chapter.
     pub file: PathBuf,
     /// 1-based line of the block's fence.
@@ -225,7 +225,7 @@ fn mirror_name(block: &CodeBlock) -> Option<String> {
 
 /// The mirror declarations of a chapter, by name (the programs themselves
 /// are read by [`groups`]).
-pub fn mirrors(file: &Path, markdown: &str) -> Vec<(String, MirrorSide)> {
+pub(crate) fn mirrors(file: &Path, markdown: &str) -> Vec<(String, MirrorSide)> {
     let blocks = code_blocks(markdown);
     let text_after = |i: usize| {
         blocks
@@ -251,7 +251,7 @@ pub fn mirrors(file: &Path, markdown: &str) -> Vec<(String, MirrorSide)> {
 
 /// Checks that every mirror name has exactly one Zig and one Rust block,
 /// each followed by a text block, and that the two texts are equal.
-pub fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
+pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
     let mut by_name: BTreeMap<&str, Vec<&MirrorSide>> = BTreeMap::new();
     for (name, side) in mirrors {
         by_name.entry(name).or_default().push(side);
@@ -322,14 +322,14 @@ fn diff(expected: &str, actual: &str) -> String {
 
 /// The file name under which a snippet's executable is cached: a hash of
 /// its source.
-pub fn cache_name(s: &ZigSnippet) -> String {
+pub(crate) fn cache_name(s: &ZigSnippet) -> String {
     format!("snippet-{:016x}", fnv(s.source.as_bytes()))
 }
 
 /// Removes cached snippets (executables and sources) whose names are not in
 /// `keep`: programs that were edited or deleted since they were built.
 /// Best effort: a file that cannot be removed only costs disk space.
-pub fn remove_stale(dir: &Path, keep: &[String]) {
+pub(crate) fn remove_stale(dir: &Path, keep: &[String]) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -350,7 +350,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// Builds (or reuses) and runs one snippet, comparing its stdout with its
 /// text block. Executables are cached under `dir` by a hash of the source,
 /// so an unchanged snippet is not rebuilt.
-pub fn check_snippet(
+pub(crate) fn check_snippet(
     zig: &Zig,
     dir: &Path,
     s: &ZigSnippet,

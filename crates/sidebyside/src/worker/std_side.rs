@@ -9,7 +9,7 @@ use super::{Error, Setup, bytes_of, copy_files, target_file, unknown_variant};
 use crate::spec::{BLOCK, Job, SMALL_RECORD, value};
 
 /// Runs one repetition of `job`.
-pub fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
+pub(super) fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
     let io_error = |e: io::Error| format!("std write failed: {e}");
     match (job.workload.as_str(), job.variant.as_str()) {
         ("small" | "mixed", "write") => {

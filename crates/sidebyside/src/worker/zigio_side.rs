@@ -30,7 +30,7 @@ fn write_error(w: &FileWriter<'_, '_>) -> Error {
 
 /// Runs one repetition of `job`; `through_dyn` sends the loops of the
 /// `small`, `mixed` and `fmt` workloads through `&mut DynWriter`.
-pub fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error> {
+pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error> {
     if through_dyn && !matches!(job.workload.as_str(), "small" | "mixed" | "fmt") {
         return Err(format!(
             "zigio-dyn runs small, mixed and fmt only, not `{}`",

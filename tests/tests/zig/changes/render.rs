@@ -23,7 +23,7 @@ fn header() -> String {
 }
 
 /// The URL of line `line` of `path` (under `lib/std`) in `version`.
-pub fn url(version: &str, path: &str, line: u32) -> String {
+pub(super) fn url(version: &str, path: &str, line: u32) -> String {
     format!("{ZIG_BLOB_URL}{version}/lib/std/{path}#L{line}")
 }
 
@@ -49,7 +49,7 @@ fn linked(surface: &Surface, m: &Member) -> String {
 }
 
 /// The include of `subject`: its surfaces and the steps between them.
-pub fn include(subject: &Subject, surfaces: &[Surface], steps: &[Step]) -> String {
+pub(super) fn include(subject: &Subject, surfaces: &[Surface], steps: &[Step]) -> String {
     let mut out = header();
     out.push('\n');
     out.push_str(&overview(subject, surfaces));
@@ -143,7 +143,7 @@ fn step_text(step: &Step) -> String {
 
 /// The table of [`super::FUNCTIONS`]: each function's 0.15.1 line, then,
 /// per later release, whether its code is the same as 0.15.1's.
-pub fn code_table(all: &[(Function, Vec<Code>)]) -> String {
+pub(super) fn code_table(all: &[(Function, Vec<Code>)]) -> String {
     let mut out = header();
     out.push_str("\n| function in 0.15.1 |");
     let versions: Vec<&str> = all
@@ -186,7 +186,7 @@ pub fn code_table(all: &[(Function, Vec<Code>)]) -> String {
 /// release `declarations`, `fields` and `nested`; per consecutive pair
 /// and from the baseline to the newest release (`FROM-TO`), `added`,
 /// `removed` and `changed`.
-pub fn counts_json(all: &[(Subject, Vec<Surface>)]) -> String {
+pub(super) fn counts_json(all: &[(Subject, Vec<Surface>)]) -> String {
     let mut root = Map::new();
     for (subject, surfaces) in all {
         let mut entry = Map::new();

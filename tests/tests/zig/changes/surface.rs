@@ -19,7 +19,7 @@ use crate::citations::locate::{self, Decl};
 
 /// What a member is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A `pub fn`, `pub const` or `pub var`.
     Declaration,
     /// A field (every field of a Zig container is public).
@@ -28,7 +28,7 @@ pub enum Kind {
 
 /// One public member of a container.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
+pub(crate) struct Member {
     /// Its name, qualified by the nested containers it is in (`Allocating.init`).
     pub name: String,
     /// Declaration or field.
@@ -44,7 +44,7 @@ pub struct Member {
 /// The line declaring the container at `container` (names, outermost
 /// first, from the file's top level; empty for the file itself, line 1) in
 /// `lines`, and its members; `None` when there is no such container.
-pub fn members(lines: &[String], container: &[&str]) -> Option<(u32, Vec<Member>)> {
+pub(super) fn members(lines: &[String], container: &[&str]) -> Option<(u32, Vec<Member>)> {
     let decls = locate::declarations(lines);
     let (range, line) = container_range(lines, &decls, container)?;
     let mut out = Vec::new();
@@ -56,7 +56,7 @@ pub fn members(lines: &[String], container: &[&str]) -> Option<(u32, Vec<Member>
 /// directly in the container at `container`: every line of it, comments
 /// dropped and [`normalize`]d, so that two releases' texts are equal when
 /// only layout and comments differ.
-pub fn code(lines: &[String], container: &[&str], name: &str) -> Option<(u32, String)> {
+pub(super) fn code(lines: &[String], container: &[&str], name: &str) -> Option<(u32, String)> {
     let decls = locate::declarations(lines);
     let ((first, last, depth), _) = container_range(lines, &decls, container)?;
     let d = child(lines, &decls, first, last, depth).find(|d| d.name == name)?;
@@ -153,7 +153,7 @@ fn is_container(lines: &[String], d: &Decl) -> bool {
 }
 
 /// The normalized signature of the member whose first line is `first`.
-pub fn signature(lines: &[String], first: u32, kind: Kind) -> String {
+pub(super) fn signature(lines: &[String], first: u32, kind: Kind) -> String {
     normalize(&scan(lines, first, kind).text)
 }
 
@@ -367,7 +367,7 @@ fn strip_comment(line: &str) -> &str {
 /// Whitespace collapsed to single spaces, no comma before a closing
 /// bracket, no space inside `(...)` and `[...]`, one space inside a
 /// non-empty `{ ... }`: the spacing `zig fmt` gives a one-line declaration.
-pub fn normalize(text: &str) -> String {
+pub(super) fn normalize(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(collapsed.len());
     for c in collapsed.chars() {

@@ -28,7 +28,7 @@ use mdbook_vault::versions::{Key, Location, Row, Status};
 
 /// One declaration: a function, constant, variable or field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decl {
+pub(crate) struct Decl {
     /// Its name.
     pub name: String,
     /// First line (1-based).
@@ -73,7 +73,7 @@ fn indent(line: &str) -> usize {
 }
 
 /// Every declaration of a file, in order.
-pub fn declarations(lines: &[String]) -> Vec<Decl> {
+pub(crate) fn declarations(lines: &[String]) -> Vec<Decl> {
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(name) = declared_name(line) else {
@@ -116,7 +116,7 @@ pub fn declarations(lines: &[String]) -> Vec<Decl> {
 }
 
 /// A release's `lib/std`, its files read once.
-pub struct Std {
+pub(crate) struct Std {
     /// The release.
     pub version: String,
     dir: PathBuf,
@@ -127,7 +127,7 @@ pub struct Std {
 
 impl Std {
     /// The `lib/std` at `dir` of release `version`.
-    pub fn new(version: &str, dir: &Path) -> Std {
+    pub(crate) fn new(version: &str, dir: &Path) -> Std {
         let mut files = Vec::new();
         walk(dir, dir, &mut files);
         files.sort();
@@ -140,7 +140,7 @@ impl Std {
     }
 
     /// The lines of `path`, or `None` if it does not exist.
-    pub fn lines(&mut self, path: &str) -> Option<&[String]> {
+    pub(crate) fn lines(&mut self, path: &str) -> Option<&[String]> {
         let dir = &self.dir;
         self.texts
             .entry(path.to_string())
@@ -325,7 +325,7 @@ fn best_window(
 
 /// Where `key`, a citation of 0.15.1 whose file has `old` lines, is in
 /// `std`; `spellings` are the names the symbol may have there.
-pub fn locate(key: &Key, old: &[String], spellings: &[String], std: &mut Std) -> Row {
+pub(crate) fn locate(key: &Key, old: &[String], spellings: &[String], std: &mut Std) -> Row {
     let (a, b) = (key.first, key.last);
     let old_decls = declarations(old);
     let overlaps = |d: &Decl| d.first <= b && a <= d.last;

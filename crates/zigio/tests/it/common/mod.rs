@@ -7,11 +7,11 @@
 use zigio::{Buffer, Sink, WriteFailed, Writer, count_splat};
 
 /// More drain calls than any test makes on one sink.
-pub const MAX_DRAINS: usize = 100_000;
+pub(crate) const MAX_DRAINS: usize = 100_000;
 
 /// What the scripted sink does on one drain call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Accept at most this many of the offered bytes (0 is a legal drain
     /// that takes nothing).
     Take(usize),
@@ -24,7 +24,7 @@ pub enum Step {
 /// A sink that follows a cyclic script of [`Step`]s, one per drain, and
 /// records exactly the bytes it accepted, in order.
 #[derive(Debug, Clone)]
-pub struct Scripted {
+pub(crate) struct Scripted {
     /// The steps, used cyclically.
     pub script: Vec<Step>,
     next: usize,
@@ -43,7 +43,7 @@ impl Scripted {
     ///
     /// # Panics
     /// If the script is empty.
-    pub fn new(script: Vec<Step>) -> Scripted {
+    pub(crate) fn new(script: Vec<Step>) -> Scripted {
         assert!(!script.is_empty(), "a script needs at least one step");
         Scripted {
             script,
@@ -55,12 +55,12 @@ impl Scripted {
     }
 
     /// A sink that accepts everything.
-    pub fn accept_all() -> Scripted {
+    pub(crate) fn accept_all() -> Scripted {
         Scripted::new(vec![Step::All])
     }
 
     /// A sink that accepts at most `n` bytes per drain.
-    pub fn at_most(n: usize) -> Scripted {
+    pub(crate) fn at_most(n: usize) -> Scripted {
         Scripted::new(vec![Step::Take(n)])
     }
 }
@@ -114,7 +114,7 @@ impl Sink for Scripted {
 
 /// The bytes a writer over a [`Scripted`] sink has accepted: what reached
 /// the sink, then what is still buffered.
-pub fn accepted<S>(w: &Writer<'_, S>, received: &[u8]) -> Vec<u8>
+pub(crate) fn accepted<S>(w: &Writer<'_, S>, received: &[u8]) -> Vec<u8>
 where
     S: Sink + ?Sized,
 {
@@ -126,18 +126,18 @@ where
 /// SplitMix64 (Steele, Lea and Flood), as used by the catalog's
 /// experiments: add the golden-ratio increment, then mix.
 #[derive(Debug, Clone)]
-pub struct SplitMix64 {
+pub(crate) struct SplitMix64 {
     state: u64,
 }
 
 impl SplitMix64 {
     /// A generator started from `seed`.
-    pub fn new(seed: u64) -> SplitMix64 {
+    pub(crate) fn new(seed: u64) -> SplitMix64 {
         SplitMix64 { state: seed }
     }
 
     /// The next 64-bit output.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

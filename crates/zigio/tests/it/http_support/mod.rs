@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 use zigio::http::{BodyError, BodyWriter, Framing, Header};
 use zigio::{Buffer, DynWriter, Limit, Reader, Writer};
 
-pub const TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One write the server makes through the body writer.
 #[derive(Debug, Clone)]
-pub enum Op {
+pub(crate) enum Op {
     /// `write_all` of these bytes.
     Write(Vec<u8>),
     /// `write_splat_all(&mut [head, pattern], count)`.
@@ -40,7 +40,7 @@ pub enum Op {
 
 impl Op {
     /// The bytes this op adds to the body.
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         match self {
             Op::Write(b) => b.clone(),
             Op::Splat {
@@ -62,13 +62,13 @@ impl Op {
 }
 
 /// The whole body a list of ops writes.
-pub fn body_of(ops: &[Op]) -> Vec<u8> {
+pub(crate) fn body_of(ops: &[Op]) -> Vec<u8> {
     ops.iter().flat_map(Op::bytes).collect()
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so a test case is a few
 /// numbers instead of kilobytes.
-pub fn noise(seed: u64, len: usize) -> Vec<u8> {
+pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed | 1;
     (0..len)
         .map(|_| {
@@ -82,7 +82,7 @@ pub fn noise(seed: u64, len: usize) -> Vec<u8> {
 
 /// What the server should send for one connection.
 #[derive(Debug, Clone)]
-pub struct Response {
+pub(crate) struct Response {
     pub framing: Framing,
     /// Writes into the body writer.
     pub ops: Vec<Op>,
@@ -136,7 +136,7 @@ impl Write for Capped<'_> {
 
 /// The request line the server saw and what ending the body returned.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub method: String,
     /// The first error of any write, or of `end`/`end_chunked`.
     pub result: Result<(), BodyError>,
@@ -144,13 +144,13 @@ pub struct Outcome {
 
 /// A server that answers `connections` connections, each with `response`,
 /// then stops.
-pub struct Server {
+pub(crate) struct Server {
     pub addr: SocketAddr,
     handle: JoinHandle<Vec<Outcome>>,
 }
 
 impl Server {
-    pub fn start(connections: usize, response: Response) -> Server {
+    pub(crate) fn start(connections: usize, response: Response) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().unwrap();
         listener.set_nonblocking(true).unwrap();
@@ -183,11 +183,11 @@ impl Server {
     }
 
     /// The outcomes, in accept order.
-    pub fn join(self) -> Vec<Outcome> {
+    pub(crate) fn join(self) -> Vec<Outcome> {
         self.handle.join().expect("server thread panicked")
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/", self.addr)
     }
 }
@@ -324,7 +324,7 @@ fn write_body(body: &mut BodyWriter<'_, '_, '_>, response: &Response) -> Result<
 
 /// A response as a client saw it.
 #[derive(Debug, Default)]
-pub struct Received {
+pub(crate) struct Received {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -332,7 +332,7 @@ pub struct Received {
 }
 
 impl Received {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -342,7 +342,7 @@ impl Received {
 
 /// GET or HEAD with hyper's HTTP/1 client. `Err` carries hyper's error
 /// text (e.g. for a body shorter than its content length).
-pub fn hyper_request(addr: SocketAddr, method: &str) -> Result<Received, String> {
+pub(crate) fn hyper_request(addr: SocketAddr, method: &str) -> Result<Received, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
@@ -406,7 +406,7 @@ fn scratch_dir(tag: &str) -> tempfile::TempDir {
 
 /// The outcome of running curl.
 #[derive(Debug)]
-pub struct Curl {
+pub(crate) struct Curl {
     /// curl's exit code (0 success, 18 "partial file").
     pub code: i32,
     pub stderr: String,
@@ -418,7 +418,7 @@ pub struct Curl {
 
 /// Runs curl with `args` against `url`, writing the head and the body to
 /// temporary files. Panics with a clear message if curl is not installed.
-pub fn curl(url: &str, args: &[&str]) -> Curl {
+pub(crate) fn curl(url: &str, args: &[&str]) -> Curl {
     let dir = scratch_dir("curl");
     let head = dir.path().join("head");
     let body = dir.path().join("body");
@@ -446,7 +446,7 @@ pub fn curl(url: &str, args: &[&str]) -> Curl {
 /// Sends a request over a plain socket and returns the status code, the
 /// headers and every byte after the head, unparsed, read until the server
 /// closes.
-pub fn raw_request(addr: SocketAddr, method: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+pub(crate) fn raw_request(addr: SocketAddr, method: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(TIMEOUT)).unwrap();
     write!(
@@ -484,13 +484,13 @@ pub fn raw_request(addr: SocketAddr, method: &str) -> (u16, Vec<(String, String)
 /// by CRLF; the last chunk is `0\r\n`, then trailer lines, then CRLF, and
 /// nothing follows.
 #[derive(Debug, PartialEq)]
-pub struct Dechunked {
+pub(crate) struct Dechunked {
     pub body: Vec<u8>,
     pub chunk_sizes: Vec<usize>,
     pub trailers: Vec<(String, String)>,
 }
 
-pub fn dechunk_strict(wire: &[u8]) -> Result<Dechunked, String> {
+pub(crate) fn dechunk_strict(wire: &[u8]) -> Result<Dechunked, String> {
     let mut rest = wire;
     let mut out = Dechunked {
         body: Vec::new(),
