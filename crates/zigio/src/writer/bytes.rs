@@ -23,13 +23,29 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// ```
     #[inline]
     pub fn write(&mut self, bytes: &[u8]) -> Result<usize, WriteFailed> {
-        let end = self.buf.end();
-        if let Some(dst) = self.buf.as_mut_slice().get_mut(end..end + bytes.len()) {
-            dst.copy_from_slice(bytes);
-            self.buf.set_end_unchecked(end + bytes.len());
+        if self.copy_if_fits(bytes) {
             return Ok(bytes.len());
         }
         self.sink.drain(&mut self.buf, &[bytes], 1)
+    }
+
+    /// The fast path of every write: copies `bytes` after the buffered ones
+    /// if they fit, and says whether they did.
+    ///
+    /// One comparison against the unused capacity decides (`end` never
+    /// exceeds the capacity, so the subtraction cannot wrap), which keeps
+    /// the loop a caller writes small records in short whatever it is
+    /// inlined into.
+    #[inline(always)]
+    fn copy_if_fits(&mut self, bytes: &[u8]) -> bool {
+        let end = self.buf.end();
+        let storage = self.buf.as_mut_slice();
+        if bytes.len() > storage.len().wrapping_sub(end) {
+            return false;
+        }
+        storage[end..][..bytes.len()].copy_from_slice(bytes);
+        self.buf.set_end_unchecked(end + bytes.len());
+        true
     }
 
     /// Writes all of `bytes`, draining as many times as needed
@@ -55,10 +71,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// ```
     #[inline]
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), WriteFailed> {
-        let end = self.buf.end();
-        if let Some(dst) = self.buf.as_mut_slice().get_mut(end..end + bytes.len()) {
-            dst.copy_from_slice(bytes);
-            self.buf.set_end_unchecked(end + bytes.len());
+        if self.copy_if_fits(bytes) {
             return Ok(());
         }
         self.write_all_slow(bytes)
