@@ -178,8 +178,39 @@ fn cp_command(job: &Job, p: &Programs) -> Command {
     cmd
 }
 
+/// The CPUs of a pipe workload's reader and writer: the first two this
+/// process may run on, or `None` with fewer. Left to the scheduler, the two
+/// sometimes share a CPU and sometimes not, and a pipe's throughput changes
+/// severalfold between the two (each write then wakes a reader that is
+/// waiting on the same CPU, or on the other one); pinned, every case runs
+/// the same way.
+fn pipe_cpus() -> Option<(usize, usize)> {
+    let set = rustix::thread::sched_getaffinity(None).ok()?;
+    let mut cpus = (0..rustix::thread::CpuSet::MAX_CPU).filter(|&c| set.is_set(c));
+    Some((cpus.next()?, cpus.next()?))
+}
+
+/// Pins process `pid` (this thread for `None`) to `cpu`. A process is
+/// pinned right after it starts: its set-up may begin elsewhere, and its
+/// first repetition too, which the fastest-of-the-repetitions rule absorbs.
+fn pin(pid: Option<u32>, cpu: usize) -> io::Result<()> {
+    let mut set = rustix::thread::CpuSet::new();
+    set.set(cpu);
+    let pid = match pid {
+        Some(id) => Some(
+            i32::try_from(id)
+                .ok()
+                .and_then(rustix::process::Pid::from_raw)
+                .ok_or_else(|| io::Error::other(format!("process id {id} out of range")))?,
+        ),
+        None => None,
+    };
+    rustix::thread::sched_setaffinity(pid, &set).map_err(io::Error::from)
+}
+
 /// Runs `cmd`, reading a pipe target to the end, and returns its standard
-/// error and the number of bytes read from its standard output.
+/// error and the number of bytes read from its standard output. For a pipe
+/// the writer and the reader are pinned to two CPUs ([`pipe_cpus`]).
 fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u64), String> {
     cmd.stdin(Stdio::null()).stderr(Stdio::piped());
     cmd.stdout(if target == Target::Pipe {
@@ -190,8 +221,16 @@ fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("{who}: cannot start {:?}: {e}", cmd.get_program()))?;
+    let cpus = (target == Target::Pipe).then(pipe_cpus).flatten();
+    if let Some((_, writer_cpu)) = cpus {
+        pin(Some(child.id()), writer_cpu)
+            .map_err(|e| format!("{who}: cannot pin it to CPU {writer_cpu}: {e}"))?;
+    }
     let reader = child.stdout.take().map(|mut out| {
         thread::spawn(move || -> io::Result<u64> {
+            if let Some((reader_cpu, _)) = cpus {
+                pin(None, reader_cpu)?;
+            }
             let mut buf = vec![0u8; 1 << 16];
             let mut total = 0u64;
             loop {
