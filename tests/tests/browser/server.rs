@@ -249,6 +249,18 @@ fn resolve(site: &Root, target: &str) -> Option<PathBuf> {
 
 /// `%XX` decoding; `None` for a malformed escape or non-UTF-8 result.
 fn percent_decode(text: &str) -> Option<String> {
+    // percent-encoding keeps a `%` without two hex digits as it is; a path
+    // with one is not a file this server serves.
+    let bytes = text.as_bytes();
+    let well_formed = bytes.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
+    }
     percent_encoding::percent_decode_str(text)
         .decode_utf8()
         .ok()
