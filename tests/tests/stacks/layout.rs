@@ -24,6 +24,7 @@ impl Mapping {
 /// A table being rendered: one row per event.
 pub(crate) struct Render {
     maps: Vec<(Mapping, &'static str)>,
+    lengths: Vec<(u64, &'static str)>,
     threads: Vec<(u32, String)>,
     header: (String, String),
     rows: Vec<(String, String)>,
@@ -37,6 +38,7 @@ impl Render {
     pub(crate) fn new(map: &Mapping, threads: &[(u32, &str)]) -> Self {
         Render {
             maps: vec![(*map, "B")],
+            lengths: Vec::new(),
             threads: threads.iter().map(|(p, n)| (*p, n.to_string())).collect(),
             header: (String::new(), String::new()),
             rows: Vec::new(),
@@ -47,6 +49,13 @@ impl Render {
     /// Also writes addresses in `map` relative to `name`.
     pub(crate) fn alias(&mut self, map: &Mapping, name: &'static str) {
         self.maps.push((*map, name));
+    }
+
+    /// Also writes the length argument `len` (a whole number in a call's
+    /// arguments) as `name`: a length that depends on the machine, not on
+    /// the program.
+    pub(crate) fn length_alias(&mut self, len: u64, name: &'static str) {
+        self.lengths.push((len, name));
     }
 
     /// The two column titles.
@@ -112,7 +121,8 @@ impl Render {
     }
 
     fn call(&self, c: &Call) -> String {
-        let args = self.addresses(&c.args.join(", "));
+        let args: Vec<String> = c.args.iter().map(|a| self.length(a)).collect();
+        let args = self.addresses(&args.join(", "));
         let tid = self.threads.get(1).map(|(p, _)| *p);
         let args = match tid {
             Some(t) => args.replace(&format!("[{t}]"), "[T]"),
@@ -125,6 +135,34 @@ impl Render {
             _ => self.addresses(&c.ret),
         };
         format!("{}({args}) = {ret}", c.name)
+    }
+
+    /// One argument, or a `key=value` field of a struct argument, with a
+    /// length alias in place of its number.
+    fn length(&self, arg: &str) -> String {
+        arg.split(", ")
+            .map(|part| {
+                let (key, value) = match part.rsplit_once('=') {
+                    Some((k, v)) => (Some(k), v),
+                    None => (None, part),
+                };
+                let (value, close) = match value.strip_suffix('}') {
+                    Some(v) => (v, "}"),
+                    None => (value, ""),
+                };
+                let alias = value
+                    .parse::<u64>()
+                    .ok()
+                    .and_then(|n| self.lengths.iter().find(|(len, _)| *len == n))
+                    .map(|(_, name)| *name);
+                match (alias, key) {
+                    (Some(name), Some(k)) => format!("{k}={name}{close}"),
+                    (Some(name), None) => format!("{name}{close}"),
+                    (None, _) => part.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// `text` with every hexadecimal address inside a mapping rewritten.
