@@ -1,7 +1,7 @@
 // Zig for highlight.js. mdBook 0.5.4 bundles highlight.js 10.1.1, which has
-// no Zig grammar, and highlights every block from book.js before the book's
-// own scripts run; so this file registers the grammar and highlights the
-// ```zig blocks again. The classes are highlight.js's own (`hljs-keyword`,
+// no Zig grammar; this file registers one. book.js highlights the blocks
+// from DOMContentLoaded on, after this script has run, so the ```zig blocks
+// are highlighted with the others, once. The classes are highlight.js's own (`hljs-keyword`,
 // `hljs-string`, ...), so mdBook's theme stylesheets colour them.
 (() => {
     'use strict';
@@ -56,8 +56,4 @@
             },
         ],
     }));
-
-    for (const block of document.querySelectorAll('code.language-zig')) {
-        hljs.highlightBlock(block);
-    }
 })();

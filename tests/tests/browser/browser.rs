@@ -351,13 +351,23 @@ impl Browser {
         Ok(visit)
     }
 
-    /// Waits until the current page has settled: loaded, fonts ready, every
+    /// Waits until the current page has settled: loaded, fonts ready, its
+    /// code highlighted, every
     /// diagram drawn or failed (or [`SETTLE`] passed: the diagram checks then
     /// name the ones left undrawn), and no new resource for 300 ms.
     pub(crate) async fn settle(&self, what: &str) -> Result<(), String> {
         self.wait_until(
             &format!("{what}: settling (load event, fonts)"),
             "return document.readyState === 'complete' && document.fonts.status === 'loaded'",
+            SETTLE,
+        )
+        .await?;
+        // book.js highlights the code blocks a slice at a time after the
+        // load event, and marks the end on <html>.
+        self.wait_until(
+            &format!("{what}: highlighting its code"),
+            "return typeof hljs === 'undefined'
+                || document.documentElement.hasAttribute('data-highlighted')",
             SETTLE,
         )
         .await?;

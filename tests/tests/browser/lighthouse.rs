@@ -25,6 +25,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
+use wait_timeout::ChildExt;
 
 use crate::Problems;
 use crate::browser::save_artifact;
@@ -193,12 +194,9 @@ fn lighthouse(cli: &Path, url: &str, output: &Path) -> Result<Json, String> {
         }
         text
     });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > RUN_LIMIT {
+    let status = match child.wait_timeout(RUN_LIMIT).map_err(|e| e.to_string())? {
+        Some(status) => status,
+        None => {
             let _ = child.kill();
             let _ = child.wait();
             return Err(format!(
@@ -206,7 +204,6 @@ fn lighthouse(cli: &Path, url: &str, output: &Path) -> Result<Json, String> {
                 RUN_LIMIT.as_secs()
             ));
         }
-        thread::sleep(Duration::from_millis(200));
     };
     let errors = errors.join().unwrap_or_default();
     let _ = fs::remove_dir_all(&profile);

@@ -204,7 +204,6 @@ fn not_found_page_edit_links_and_print_page_work() {
 /// Lighthouse launches its own browsers, one per page, with the CPU to
 /// itself (see [`CPU`]).
 #[test]
-#[ignore = "performance scores vary on a loaded 2-core machine (zig-primer: median 94 in one CI run); run with --ignored on a quiet machine"]
 fn lighthouse_scores_every_page_at_the_bar_on_a_phone() {
     let site = site::site();
     let _alone = CPU.write().unwrap_or_else(|e| e.into_inner());
