@@ -1,9 +1,11 @@
-//! A scripted sink shared by the integration tests.
+//! A scripted sink, a seeded generator and temporary files, shared by the
+//! integration tests of zigio, zigio-http and zigio-tar.
 //!
 //! Each test binary includes this module and uses part of it, so unused
 //! items in one binary are expected.
 #![allow(dead_code)]
 
+use std::io::Write;
 use zigio::{Buffer, Sink, WriteFailed, Writer, count_splat};
 
 /// More drain calls than any test makes on one sink.
@@ -144,4 +146,12 @@ impl SplitMix64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+}
+
+/// A regular file holding `content`, removed when dropped.
+pub(crate) fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    tmp.write_all(content).unwrap();
+    tmp.flush().unwrap();
+    tmp
 }

@@ -1,4 +1,4 @@
-//! Archives written by `zigio::tar::TarWriter`, listed and extracted by GNU
+//! Archives written by `zigio_tar::TarWriter`, listed and extracted by GNU
 //! tar and read by the `tar` crate: both must see exactly the entries that
 //! were written (names, sizes, modes, mtimes, contents).
 
@@ -12,8 +12,8 @@ use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
-use zigio::tar::{Options, TarWriter};
 use zigio::{DynWriter, Reader, Writer};
+use zigio_tar::{Options, TarWriter};
 
 /// One entry as written, and as every reader must see it.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,4 +1,4 @@
-//! Responses written through `zigio::http::BodyWriter`, served from
+//! Responses written through `zigio_http::BodyWriter`, served from
 //! 127.0.0.1 and read by real HTTP clients: hyper, curl, and a raw socket
 //! with a strict chunked parser.
 
@@ -6,11 +6,11 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
-use crate::http_support;
+use crate::support;
 
-use http_support::*;
 use proptest::prelude::*;
-use zigio::http::{BodyError, Framing};
+use support::*;
+use zigio_http::{BodyError, Framing};
 
 fn ok(outcomes: &[Outcome]) {
     for o in outcomes {

@@ -11,14 +11,14 @@
 #![cfg(all(feature = "os", unix))]
 
 use crate::common;
-use crate::http_support;
+use crate::support;
 
 use common::{Scripted, SplitMix64, Step};
-use http_support::{Op, Response, Server, curl};
 use std::fs::File;
 use std::io::Write;
-use zigio::http::{BodyWriter, Framing, Header};
+use support::{Op, Response, Server, curl};
 use zigio::{Buffer, DynWriter, Limit, ReadBuffer, Reader, Sink, Writer};
+use zigio_http::{BodyWriter, Framing, Header};
 
 const PROC_FILE: &str = "/proc/self/mountinfo";
 const SYS_FILE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -370,13 +370,13 @@ fn curl_decodes_bodies_written_a_few_bytes_at_a_time() {
             pattern: b"ab".to_vec(),
             count: 7,
         },
-        Op::SendFile(http_support::noise(3, 5000)),
+        Op::SendFile(support::noise(3, 5000)),
         Op::SplatByte(b'.', 300),
         Op::Flush,
         Op::SendFile(sys),
         Op::Write(b" bye".to_vec()),
     ];
-    let expected = http_support::body_of(&ops);
+    let expected = support::body_of(&ops);
     let mut runs = 0;
     for framing in [
         Framing::Chunked,

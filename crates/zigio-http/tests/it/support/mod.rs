@@ -1,5 +1,5 @@
 //! A test HTTP/1.1 server whose responses are written through
-//! `zigio::http::BodyWriter`, and the clients that read them: hyper,
+//! `zigio_http::BodyWriter`, and the clients that read them: hyper,
 //! curl, and a raw socket with a strict parser.
 //!
 //! Everything runs on 127.0.0.1 and is bounded: the server accepts a fixed
@@ -13,8 +13,8 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::Command;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
-use zigio::http::{BodyError, BodyWriter, Framing, Header};
 use zigio::{Buffer, DynWriter, Limit, Reader, Writer};
+use zigio_http::{BodyError, BodyWriter, Framing, Header};
 
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 
