@@ -27,6 +27,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::process::{Command, ExitCode};
 use zigio::Writer;
+use zigio::fs::FileWriter;
 
 const ENV: &str = "ZIGIO_SYSCALL_WORKLOAD";
 const BUFFER: usize = 4096;
@@ -45,6 +46,16 @@ fn dev_null() -> File {
     OpenOptions::new().write(true).open("/dev/null").unwrap()
 }
 
+/// The file writer of a `zigio-*` workload: streaming or positional, as
+/// its name says.
+fn zigio_writer<'a>(name: &str, out: &'a File, storage: &'a mut [u8]) -> FileWriter<'a, 'a> {
+    if name.contains("streaming") {
+        Writer::file_streaming(out, storage)
+    } else {
+        Writer::file(out, storage)
+    }
+}
+
 /// The child side: runs one workload and exits.
 fn run_workload(name: &str) {
     let small = [0x5au8; 16];
@@ -53,22 +64,14 @@ fn run_workload(name: &str) {
     let mut storage = [0u8; BUFFER];
     match name {
         "zigio-streaming-small" | "zigio-positional-small" => {
-            let mut w = if name.contains("streaming") {
-                Writer::file_streaming(&out, &mut storage)
-            } else {
-                Writer::file(&out, &mut storage)
-            };
+            let mut w = zigio_writer(name, &out, &mut storage);
             for _ in 0..SMALL_WRITES {
                 w.write_all(&small).unwrap();
             }
             w.flush().unwrap();
         }
         "zigio-streaming-mixed" | "zigio-positional-mixed" => {
-            let mut w = if name.contains("streaming") {
-                Writer::file_streaming(&out, &mut storage)
-            } else {
-                Writer::file(&out, &mut storage)
-            };
+            let mut w = zigio_writer(name, &out, &mut storage);
             for _ in 0..MIXED_PAIRS {
                 w.write_all(&small).unwrap();
                 w.write_all(&big).unwrap();

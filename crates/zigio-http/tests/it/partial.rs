@@ -15,7 +15,6 @@ use crate::support;
 
 use common::{Scripted, SplitMix64, Step};
 use std::fs::File;
-use std::io::Write;
 use support::{Op, Response, Server, curl};
 use zigio::{Buffer, DynWriter, Limit, ReadBuffer, Reader, Sink, Writer};
 use zigio_http::{BodyWriter, Framing, Header};
@@ -161,8 +160,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
     let mut storage = [0u8; 100];
     let sent = match source {
         Source::Regular(content) => {
-            let mut tmp = tempfile::NamedTempFile::new().unwrap();
-            tmp.write_all(content).unwrap();
+            let tmp = common::temp_file(content);
             let file = File::open(tmp.path()).unwrap();
             let mut r = Reader::file(&file, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
@@ -178,8 +176,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }
         Source::Pipe(content) => {
-            let (pr, pw) = rustix::pipe::pipe().unwrap();
-            File::from(pw).write_all(content).unwrap();
+            let pr = common::pipe_holding(content);
             let mut r = Reader::file(&pr, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }
