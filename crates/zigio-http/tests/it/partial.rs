@@ -273,33 +273,27 @@ fn one_body(seed: u64) {
     } else {
         vec![Step::All]
     };
+    // The head and the body, into either connection writer.
+    let respond = |conn: &mut DynWriter<'_>| {
+        conn.write_all(head).unwrap();
+        write_body(
+            conn,
+            framing,
+            eliding,
+            body_capacity,
+            &ops,
+            &trailers,
+            &case,
+        )
+    };
     let (wire, model) = if partial {
         let mut conn = Writer::new(&mut conn_storage[..], Scripted::new(script));
-        conn.write_all(head).unwrap();
-        let model = write_body(
-            &mut conn,
-            framing,
-            eliding,
-            body_capacity,
-            &ops,
-            &trailers,
-            &case,
-        );
+        let model = respond(&mut conn);
         conn.flush().unwrap();
-        let wire = conn.sink.received.clone();
-        (wire, model)
+        (conn.sink.received.clone(), model)
     } else {
         let mut conn = Writer::allocating();
-        conn.write_all(head).unwrap();
-        let model = write_body(
-            &mut conn,
-            framing,
-            eliding,
-            body_capacity,
-            &ops,
-            &trailers,
-            &case,
-        );
+        let model = respond(&mut conn);
         (conn.into_vec(), model)
     };
     let parsed = parse(&wire, framing, eliding).unwrap_or_else(|e| panic!("{case}: {e}"));

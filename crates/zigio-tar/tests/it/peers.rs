@@ -6,6 +6,7 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
+use crate::common::noise;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -52,18 +53,6 @@ enum Output {
     /// A `zigio` file writer with a buffer of this many bytes: file
     /// contents then go by `copy_file_range`/`sendfile`.
     File(usize),
-}
-
-fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
 }
 
 /// Writes `entries` to `output` and returns the archive's bytes.

@@ -177,6 +177,20 @@ impl Source for Trickle {
     }
 }
 
+/// Deterministic pseudo-random bytes (xorshift), so a test case is a few
+/// numbers instead of kilobytes.
+pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
 /// SplitMix64 (Steele, Lea and Flood), as used by the catalog's
 /// experiments: add the golden-ratio increment, then mix.
 #[derive(Debug, Clone)]
