@@ -4,8 +4,9 @@
 //! test or more per fixed defect (`regressions`). `support` is the test
 //! server and its clients.
 
-// zigio's test helpers (the scripted sink, the seeded generator, temporary
-// files), included rather than copied: one definition for both crates.
+// zigio's test helpers (the scripted sink, seeded generators, temporary
+// files, pipes), included rather than copied: one definition for all the
+// crates.
 #[path = "../../../zigio/tests/it/common/mod.rs"]
 mod common;
 #[cfg(all(feature = "os", unix))]

@@ -2,8 +2,8 @@
 //! extracted by GNU tar and read by the `tar` crate (`peers`), and one
 //! regression test or more per fixed defect (`regressions`).
 
-// zigio's test helpers (temporary files among them), included rather than
-// copied: one definition for all the crates.
+// zigio's test helpers (temporary files and the noise generator among
+// them), included rather than copied: one definition for all the crates.
 #[path = "../../../zigio/tests/it/common/mod.rs"]
 mod common;
 
