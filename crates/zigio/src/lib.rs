@@ -52,9 +52,14 @@
 //! Around them: [`Limit`], how much a call may move; [`vectored`], how a
 //! drain gathers the buffered bytes, the data and the splat into at most 16
 //! slices; [`fs`], the file writer and reader over a descriptor (feature
-//! `os`); [`http`], the body writer of an HTTP/1.1 message; [`tar`], the
-//! ustar/pax archive writer; and [`random`], the seeded generator the
-//! book's workloads share with their Zig originals.
+//! `os`); and [`random`], the seeded generator the book's workloads share
+//! with their Zig originals.
+//!
+//! Two protocols are built on this crate's public API, in crates of their
+//! own: `zigio-http` (`zigio_http::BodyWriter`, the body writer of an
+//! HTTP/1.1 message) and `zigio-tar` (`zigio_tar::TarWriter`, the ustar/pax
+//! archive writer). They need nothing private: a sink of another crate is
+//! written exactly as the ones in [`writer`] are.
 //!
 //! # Implementations
 //!
@@ -91,11 +96,9 @@
 
 #[cfg(all(feature = "os", unix))]
 pub mod fs;
-pub mod http;
 mod limit;
 pub mod random;
 pub mod reader;
-pub mod tar;
 pub mod vectored;
 pub mod writer;
 

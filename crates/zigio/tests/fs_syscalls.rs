@@ -27,6 +27,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::process::{Command, ExitCode};
 use zigio::Writer;
+use zigio::fs::FileWriter;
 
 const ENV: &str = "ZIGIO_SYSCALL_WORKLOAD";
 const BUFFER: usize = 4096;
@@ -45,6 +46,16 @@ fn dev_null() -> File {
     OpenOptions::new().write(true).open("/dev/null").unwrap()
 }
 
+/// The file writer of a `zigio-*` workload: streaming or positional, as
+/// its name says.
+fn zigio_writer<'a>(name: &str, out: &'a File, storage: &'a mut [u8]) -> FileWriter<'a, 'a> {
+    if name.contains("streaming") {
+        Writer::file_streaming(out, storage)
+    } else {
+        Writer::file(out, storage)
+    }
+}
+
 /// The child side: runs one workload and exits.
 fn run_workload(name: &str) {
     let small = [0x5au8; 16];
@@ -53,22 +64,14 @@ fn run_workload(name: &str) {
     let mut storage = [0u8; BUFFER];
     match name {
         "zigio-streaming-small" | "zigio-positional-small" => {
-            let mut w = if name.contains("streaming") {
-                Writer::file_streaming(&out, &mut storage)
-            } else {
-                Writer::file(&out, &mut storage)
-            };
+            let mut w = zigio_writer(name, &out, &mut storage);
             for _ in 0..SMALL_WRITES {
                 w.write_all(&small).unwrap();
             }
             w.flush().unwrap();
         }
         "zigio-streaming-mixed" | "zigio-positional-mixed" => {
-            let mut w = if name.contains("streaming") {
-                Writer::file_streaming(&out, &mut storage)
-            } else {
-                Writer::file(&out, &mut storage)
-            };
+            let mut w = zigio_writer(name, &out, &mut storage);
             for _ in 0..MIXED_PAIRS {
                 w.write_all(&small).unwrap();
                 w.write_all(&big).unwrap();
@@ -163,6 +166,42 @@ fn total(rows: &[(String, u64)]) -> u64 {
     rows.iter().map(|(_, n)| n).sum()
 }
 
+/// The checks made so far: how many passed, and what failed.
+struct Checks {
+    passed: usize,
+    failures: Vec<String>,
+}
+
+impl Checks {
+    /// Records and prints one check of `what`.
+    fn check(&mut self, ok: bool, what: String) {
+        if ok {
+            self.passed += 1;
+            println!("ok: {what}");
+        } else {
+            println!("FAILED: {what}");
+            self.failures.push(what);
+        }
+    }
+
+    /// The `zigio` workload made write calls at all (an empty count would
+    /// pass every upper bound).
+    fn reached_the_kernel(&mut self, zigio: &str, calls: u64) {
+        self.check(
+            calls > 0,
+            format!("{zigio}: the workload reached the kernel ({calls} calls)"),
+        );
+    }
+
+    /// Every write call of the `zigio` workload was `call`.
+    fn each_write_is(&mut self, zigio: &str, rows: &[(String, u64)], call: &str) {
+        self.check(
+            rows.iter().all(|(name, _)| name == call),
+            format!("{zigio}: every write is one {call} ({rows:?})"),
+        );
+    }
+}
+
 fn main() -> ExitCode {
     if let Ok(name) = std::env::var(ENV) {
         run_workload(&name);
@@ -175,7 +214,6 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut failures = Vec::new();
-    let mut passed = 0;
     let mut measured = std::collections::BTreeMap::new();
     for workload in [
         "zigio-streaming-small",
@@ -197,14 +235,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    let mut check = |ok: bool, what: String| {
-        if ok {
-            passed += 1;
-            println!("ok: {what}");
-        } else {
-            println!("FAILED: {what}");
-            failures.push(what);
-        }
+    let mut checks = Checks {
+        passed: 0,
+        failures,
     };
     let get = |w: &str| measured.get(w).map(|rows| total(rows));
     // Small writes: no more calls than BufWriter, each a plain write.
@@ -215,26 +248,16 @@ fn main() -> ExitCode {
         let (Some(z), Some(b)) = (get(zigio), get("bufwriter-small")) else {
             continue;
         };
-        check(
-            z > 0,
-            format!("{zigio}: the workload reached the kernel ({z} calls)"),
-        );
-        check(
+        checks.reached_the_kernel(zigio, z);
+        checks.check(
             z <= b,
             format!("{zigio}: {z} write calls <= BufWriter's {b}"),
         );
-        check(
+        checks.check(
             z.abs_diff(ZIG_SMALL) * 100 <= ZIG_SMALL,
             format!("{zigio}: {z} write calls within 1% of Zig 0.15.1's {ZIG_SMALL}"),
         );
-        let only = measured[zigio].iter().all(|(name, _)| name == expect_call);
-        check(
-            only,
-            format!(
-                "{zigio}: every write is one {expect_call} ({:?})",
-                measured[zigio]
-            ),
-        );
+        checks.each_write_is(zigio, &measured[zigio], expect_call);
     }
     // Mixed writes: one vectored call per pair, half of BufWriter's.
     for (zigio, bufwriter, zig, expect_call) in [
@@ -254,35 +277,25 @@ fn main() -> ExitCode {
         let (Some(z), Some(b)) = (get(zigio), get(bufwriter)) else {
             continue;
         };
-        check(
-            z > 0,
-            format!("{zigio}: the workload reached the kernel ({z} calls)"),
-        );
-        check(
+        checks.reached_the_kernel(zigio, z);
+        checks.check(
             z <= zig,
             format!("{zigio}: {z} write calls <= Zig 0.15.1's {zig}"),
         );
-        check(
+        checks.check(
             z * 2 <= b,
             format!("{zigio}: {z} write calls <= half of BufWriter's {b}"),
         );
-        let only = measured[zigio].iter().all(|(name, _)| name == expect_call);
-        check(
-            only,
-            format!(
-                "{zigio}: every write is one {expect_call} ({:?})",
-                measured[zigio]
-            ),
-        );
+        checks.each_write_is(zigio, &measured[zigio], expect_call);
     }
     if let Some(z) = get("zigio-streaming-splat") {
-        check(
+        checks.check(
             z > 0 && z <= SPLAT_BOUND,
             format!("zigio-streaming-splat: {z} write calls <= {SPLAT_BOUND}"),
         );
     }
-    println!("{passed} passed, {} failed", failures.len());
-    if failures.is_empty() {
+    println!("{} passed, {} failed", checks.passed, checks.failures.len());
+    if checks.failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -30,7 +30,8 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 /// A dependency of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Dependency {
-    /// The name snippets use (`zigio`).
+    /// The name snippets use (`zigio`, `zigio_http`), also its key in the
+    /// generated `Cargo.toml`.
     pub name: String,
     /// Its `Cargo.toml` value, e.g. `{ path = "/…/crates/zigio" }`.
     pub spec: String,
@@ -90,7 +91,12 @@ pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
         .filter(|d| d["kind"].is_null())
         .map(|d| {
             let package = d["name"].as_str().unwrap_or_default().to_string();
-            let name = d["rename"].as_str().map_or(package.clone(), str::to_string);
+            // The key is the name snippets use, a Rust identifier: a package
+            // named with a hyphen (`zigio-http`) is then named by `package`.
+            let name = d["rename"]
+                .as_str()
+                .map_or(package.clone(), str::to_string)
+                .replace('-', "_");
             let mut fields = Vec::new();
             if name != package {
                 fields.push(format!("package = {package:?}"));
@@ -112,7 +118,7 @@ pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
                 fields.push(format!("features = [{}]", features.join(", ")));
             }
             Dependency {
-                name: name.replace('-', "_"),
+                name,
                 spec: format!("{{ {} }}", fields.join(", ")),
             }
         })

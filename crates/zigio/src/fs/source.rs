@@ -4,8 +4,7 @@
 
 use super::{Handle, Mode, SeekError, SizeError};
 use crate::reader::{
-    MAX_READ_VECS, ReadBuffer, ReadError, Reader, Source, StreamError, finish_vectored_read,
-    read_into_writer, writable_vectors,
+    ReadBuffer, ReadError, Reader, Source, StreamError, read_into_writer, read_vectored_into,
 };
 use crate::{DynWriter, Limit, SendFileError};
 use rustix::io::Errno;
@@ -212,6 +211,25 @@ impl<'f> FileSource<'f> {
         self.size = Some(self.pos);
     }
 
+    /// The bookkeeping of one read that returned `n` bytes: 0 is the end
+    /// of the file at the true position (recorded as its size), anything
+    /// else moves the position.
+    fn count_read(&mut self, n: usize) -> Result<usize, ReadError> {
+        if n == 0 {
+            self.record_end();
+            return Err(ReadError::EndOfStream);
+        }
+        self.advance(n);
+        Ok(n)
+    }
+
+    /// Keeps `e` in [`err`](Self::err) for the caller and reports the read
+    /// as failed.
+    fn fail(&mut self, e: Errno) -> ReadError {
+        self.err = Some(e.into());
+        ReadError::ReadFailed
+    }
+
     /// The kept error of the last failed seek, if any: once set, forward
     /// seeks read and drop bytes instead of calling `lseek`.
     pub fn seek_err(&self) -> Option<SeekError> {
@@ -247,23 +265,13 @@ impl<'f> FileSource<'f> {
                 Mode::Failure => return Err(ReadError::ReadFailed),
             };
             match result {
-                Ok(0) => {
-                    self.size = Some(self.pos);
-                    return Err(ReadError::EndOfStream);
-                }
-                Ok(n) => {
-                    self.pos += n as u64;
-                    return Ok(n);
-                }
+                Ok(n) => return self.count_read(n),
                 Err(Errno::INTR) => continue,
                 Err(Errno::SPIPE) if self.mode.is_positional() => {
                     self.fall_back_to_streaming()?;
                     return Ok(0);
                 }
-                Err(e) => {
-                    self.err = Some(e.into());
-                    return Err(ReadError::ReadFailed);
-                }
+                Err(e) => return Err(self.fail(e)),
             }
         }
     }
@@ -395,19 +403,9 @@ impl<'f> FileSource<'f> {
     fn read_streaming_into(&mut self, dest: &mut [u8]) -> Result<usize, ReadError> {
         loop {
             match rustix::io::read(&self.handle, &mut *dest) {
-                Ok(0) => {
-                    self.size = Some(self.pos);
-                    return Err(ReadError::EndOfStream);
-                }
-                Ok(n) => {
-                    self.pos += n as u64;
-                    return Ok(n);
-                }
+                Ok(n) => return self.count_read(n),
                 Err(Errno::INTR) => continue,
-                Err(e) => {
-                    self.err = Some(e.into());
-                    return Err(ReadError::ReadFailed);
-                }
+                Err(e) => return Err(self.fail(e)),
             }
         }
     }
@@ -453,14 +451,7 @@ impl Source for FileSource<'_> {
         if self.mode == Mode::Failure {
             return Err(ReadError::ReadFailed);
         }
-        let mut iov: [IoSliceMut<'_>; MAX_READ_VECS] =
-            core::array::from_fn(|_| IoSliceMut::new(&mut []));
-        let (count, data_size) = writable_vectors(buf, data, &mut iov);
-        if count == 0 {
-            return Ok(0);
-        }
-        let n = self.read_vectored(&mut iov[..count])?;
-        Ok(finish_vectored_read(buf, n, data_size))
+        read_vectored_into(buf, data, |iov| self.read_vectored(iov))
     }
 
     /// Zig's `File.Reader.discard` (`fs/File.zig:1377-1447`): positional

@@ -179,22 +179,18 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         input: &mut impl FileInput<'f>,
         limit: Limit,
     ) -> Result<usize, TransferError> {
-        let mut remaining = limit.get();
-        while remaining > 0 {
-            match self.send_file(input, Limit::limited(remaining)) {
-                Ok(n) => remaining -= n,
-                Err(SendFileError::EndOfStream) => break,
-                Err(SendFileError::Unimplemented) => {
-                    let file = input.source();
-                    file.set_mode(file.mode().to_reading());
-                    remaining -= self.send_file_reading_all(input, Limit::limited(remaining))?;
-                    break;
-                }
-                Err(SendFileError::ReadFailed) => return Err(TransferError::ReadFailed),
-                Err(SendFileError::WriteFailed) => return Err(TransferError::WriteFailed),
+        up_to(limit, |left| match self.send_file(input, left) {
+            Ok(n) => Ok(Step::Moved(n)),
+            Err(SendFileError::EndOfStream) => Ok(Step::Ended),
+            Err(SendFileError::Unimplemented) => {
+                let file = input.source();
+                file.set_mode(file.mode().to_reading());
+                let n = self.send_file_reading_all(input, left)?;
+                Ok(Step::Finished(n))
             }
-        }
-        Ok(limit.get() - remaining)
+            Err(SendFileError::ReadFailed) => Err(TransferError::ReadFailed),
+            Err(SendFileError::WriteFailed) => Err(TransferError::WriteFailed),
+        })
     }
 
     /// Sends `limit` bytes of `input`, or all of it if it ends first, by
@@ -208,15 +204,43 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
         input: &mut impl FileInput<'f>,
         limit: Limit,
     ) -> Result<usize, TransferError> {
-        let mut remaining = limit.get();
-        while remaining > 0 {
-            match self.send_file_reading(input, Limit::limited(remaining)) {
-                Ok(n) => remaining -= n,
-                Err(StreamError::EndOfStream) => break,
-                Err(StreamError::ReadFailed) => return Err(TransferError::ReadFailed),
-                Err(StreamError::WriteFailed) => return Err(TransferError::WriteFailed),
-            }
-        }
-        Ok(limit.get() - remaining)
+        up_to(limit, |left| match self.send_file_reading(input, left) {
+            Ok(n) => Ok(Step::Moved(n)),
+            Err(StreamError::EndOfStream) => Ok(Step::Ended),
+            Err(StreamError::ReadFailed) => Err(TransferError::ReadFailed),
+            Err(StreamError::WriteFailed) => Err(TransferError::WriteFailed),
+        })
     }
+}
+
+/// What one step of an `_all` loop did.
+enum Step {
+    /// Moved this many bytes; the loop goes on while the limit allows.
+    Moved(usize),
+    /// Moved this many bytes, and the loop is over (it handed the rest to
+    /// another loop).
+    Finished(usize),
+    /// The input ended.
+    Ended,
+}
+
+/// The loop of `sendFileAll` and `sendFileReadingAll`: calls `step` with
+/// what is left of `limit` until the limit is used up or a step ends the
+/// loop, and returns the bytes moved in all.
+fn up_to(
+    limit: Limit,
+    mut step: impl FnMut(Limit) -> Result<Step, TransferError>,
+) -> Result<usize, TransferError> {
+    let mut remaining = limit.get();
+    while remaining > 0 {
+        match step(Limit::limited(remaining))? {
+            Step::Moved(n) => remaining -= n,
+            Step::Finished(n) => {
+                remaining -= n;
+                break;
+            }
+            Step::Ended => break,
+        }
+    }
+    Ok(limit.get() - remaining)
 }

@@ -1,9 +1,6 @@
 //! `IoSource`: any `std::io::Read` behind the reader interface.
 
-use super::{
-    MAX_READ_VECS, ReadBuffer, ReadError, Reader, Source, StreamError, finish_vectored_read,
-    writable_vectors,
-};
+use super::{ReadBuffer, ReadError, Reader, Source, StreamError};
 use crate::{DynWriter, Limit};
 use std::io::{self, IoSliceMut};
 
@@ -64,13 +61,6 @@ impl<R: io::Read> Source for IoSource<R> {
         buf: &mut ReadBuffer<'_>,
         data: &mut [&mut [u8]],
     ) -> Result<usize, ReadError> {
-        let mut iov: [IoSliceMut<'_>; MAX_READ_VECS] =
-            core::array::from_fn(|_| IoSliceMut::new(&mut []));
-        let (count, data_size) = writable_vectors(buf, data, &mut iov);
-        if count == 0 {
-            return Ok(0);
-        }
-        let n = self.read_some(&mut iov[..count])?;
-        Ok(finish_vectored_read(buf, n, data_size))
+        super::read_vectored_into(buf, data, |iov| self.read_some(iov))
     }
 }

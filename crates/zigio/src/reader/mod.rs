@@ -650,6 +650,27 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
     }
 }
 
+/// One vectored read into `data` and `buf`, as Zig's sources do it
+/// (`File.Reader.readVec`, `fs/File.zig:1272-1375`): `read` gets the
+/// slices of [`writable_vectors`] (never an empty list) and returns how many
+/// bytes it read into them; the bytes past `data` are added to the buffer.
+/// Returns the number of bytes that went to `data`, and `Ok(0)` without
+/// calling `read` when there is nowhere to read to.
+pub(crate) fn read_vectored_into(
+    buf: &mut ReadBuffer<'_>,
+    data: &mut [&mut [u8]],
+    read: impl FnOnce(&mut [IoSliceMut<'_>]) -> Result<usize, ReadError>,
+) -> Result<usize, ReadError> {
+    let mut iov: [IoSliceMut<'_>; MAX_READ_VECS] =
+        core::array::from_fn(|_| IoSliceMut::new(&mut []));
+    let (count, data_size) = writable_vectors(buf, data, &mut iov);
+    if count == 0 {
+        return Ok(0);
+    }
+    let n = read(&mut iov[..count])?;
+    Ok(finish_vectored_read(buf, n, data_size))
+}
+
 /// The destinations of one vectored read, Zig's `writableVector`
 /// (`Io/Reader.zig:1743-1768`): if nothing is buffered, each non-empty slice
 /// of `data` and then the whole buffer (emptied: `seek = end = 0`);
@@ -658,7 +679,7 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
 /// Returns the number of slices filled in `iov` and the total length of the
 /// `data` slices among them. After the read of `n` bytes, bytes past that
 /// total belong to the buffer: see [`finish_vectored_read`].
-pub(crate) fn writable_vectors<'x>(
+fn writable_vectors<'x>(
     buf: &'x mut ReadBuffer<'_>,
     data: &'x mut [&mut [u8]],
     iov: &mut [IoSliceMut<'x>; MAX_READ_VECS],
@@ -692,7 +713,7 @@ pub(crate) fn writable_vectors<'x>(
 /// The bookkeeping after a vectored read of `n` bytes into the slices of
 /// [`writable_vectors`]: bytes past `data_size` went to the buffer. Returns
 /// the number of bytes that went to `data`.
-pub(crate) fn finish_vectored_read(buf: &mut ReadBuffer<'_>, n: usize, data_size: usize) -> usize {
+fn finish_vectored_read(buf: &mut ReadBuffer<'_>, n: usize, data_size: usize) -> usize {
     if n > data_size {
         buf.advance(n - data_size);
         data_size

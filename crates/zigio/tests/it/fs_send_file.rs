@@ -6,10 +6,9 @@
 //! port does not copy.
 #![cfg(all(feature = "os", unix))]
 
+use crate::common;
 use std::fs::File;
 use std::io::Read;
-use std::net::{TcpListener, TcpStream};
-use std::thread;
 use tempfile::NamedTempFile;
 use zigio::fs::{FileReader, FileWriter, Mode};
 use zigio::{Limit, ReadError, Reader, SendFileError, Writer};
@@ -18,11 +17,10 @@ fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 131 + i / 4093) as u8).collect()
 }
 
+/// A regular file holding `len` bytes of [`pattern`], and those bytes.
 fn source(len: usize) -> (NamedTempFile, Vec<u8>) {
-    let tmp = NamedTempFile::new().unwrap();
     let data = pattern(len);
-    std::fs::write(tmp.path(), &data).unwrap();
-    (tmp, data)
+    (common::temp_file(&data), data)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -317,12 +315,8 @@ fn sendfile_into_a_pipe_and_a_socket() {
     let (src, data) = source(2 * MIB + 1);
     let input = File::open(src.path()).unwrap();
 
-    let (pr, pw) = rustix::pipe::pipe().unwrap();
-    let reader = thread::spawn(move || {
-        let mut got = Vec::new();
-        File::from(pr).read_to_end(&mut got).unwrap();
-        got
-    });
+    let (pr, pw) = common::pipe();
+    let reader = common::read_to_end_in_thread(pr);
     let (mut rbuf, mut wbuf) = ([0u8; 4096], [0u8; 4096]);
     let mut r = Reader::file(&input, &mut rbuf);
     let mut w = Writer::file(&pw, &mut wbuf); // positional: falls back
@@ -333,15 +327,7 @@ fn sendfile_into_a_pipe_and_a_socket() {
     drop(pw);
     assert!(reader.join().unwrap() == data);
 
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let peer = thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut got = Vec::new();
-        s.read_to_end(&mut got).unwrap();
-        got
-    });
-    let stream = TcpStream::connect(addr).unwrap();
+    let (stream, peer) = common::loopback_peer();
     let mut r = Reader::file(&input, &mut rbuf);
     let mut w = Writer::file_streaming(&stream, &mut wbuf);
     w.write_all(b"HTTP/1.1 200 OK\r\n\r\n").unwrap();
@@ -358,14 +344,7 @@ fn sendfile_into_a_pipe_and_a_socket() {
 #[test]
 fn pipe_as_input() {
     let data = pattern(300_000);
-    let (pr, pw) = rustix::pipe::pipe().unwrap();
-    let feeder = {
-        let data = data.clone();
-        thread::spawn(move || {
-            let mut f = File::from(pw);
-            std::io::Write::write_all(&mut f, &data).unwrap();
-        })
-    };
+    let (pr, feeder) = common::fed_pipe(&data);
     let dst = NamedTempFile::new().unwrap();
     let output = dst.reopen().unwrap();
     let (mut rbuf, mut wbuf) = ([0u8; 4096], [0u8; 4096]);
@@ -420,10 +399,7 @@ fn discarding_send_file_counts_reader_buffered_bytes_too() {
     // Only the 250 buffered bytes went through drain; the rest was a seek.
     assert_eq!(r.source.mode(), Mode::Positional);
     // Unknown size (a pipe): Unimplemented, then the read fallback.
-    let (pr, pw) = rustix::pipe::pipe().unwrap();
-    let feeder = thread::spawn(move || {
-        std::io::Write::write_all(&mut File::from(pw), &[7u8; 5000]).unwrap();
-    });
+    let (pr, feeder) = common::fed_pipe(&[7u8; 5000]);
     let mut r = Reader::file_streaming(&pr, &mut rbuf);
     let mut d = Writer::discarding(&mut dbuf);
     assert_eq!(d.send_file_all(&mut r, Limit::UNLIMITED), Ok(5000));

@@ -4,11 +4,10 @@
 //! from the same operations; errors are checked through the kept OS error.
 #![cfg(all(feature = "os", unix))]
 
-use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Read, Write as _};
-use std::net::{TcpListener, TcpStream};
+use crate::common::{self, pipe, read_to_end_in_thread};
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Write as _};
 use std::os::fd::OwnedFd;
-use std::thread;
 use zigio::fs::Mode;
 use zigio::{Buffer, DynWriter, WriteFailed, Writer};
 
@@ -43,19 +42,6 @@ fn expected() -> Vec<u8> {
     let mut w = Writer::allocating();
     workload(&mut w).unwrap();
     w.into_vec()
-}
-
-fn pipe() -> (File, File) {
-    let (r, w) = rustix::pipe::pipe().unwrap();
-    (File::from(r), File::from(w))
-}
-
-fn drain_in_thread(mut r: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut got = Vec::new();
-        r.read_to_end(&mut got).unwrap();
-        got
-    })
 }
 
 #[test]
@@ -142,7 +128,7 @@ fn seek_to_flushes_first() {
 #[test]
 fn positional_writer_on_a_pipe_falls_back_to_streaming() {
     let (r, wr) = pipe();
-    let reader = drain_in_thread(r);
+    let reader = read_to_end_in_thread(r);
     let want = expected();
     let mut buf = [0u8; 4096];
     let mut w = Writer::file(&wr, &mut buf);
@@ -159,15 +145,7 @@ fn positional_writer_on_a_pipe_falls_back_to_streaming() {
 
 #[test]
 fn tcp_socket_on_loopback_is_byte_exact() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let peer = thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut got = Vec::new();
-        s.read_to_end(&mut got).unwrap();
-        got
-    });
-    let stream = TcpStream::connect(addr).unwrap();
+    let (stream, peer) = common::loopback_peer();
     let want = expected();
     let mut buf = [0u8; 4096];
     let mut w = Writer::file(&stream, &mut buf);
@@ -286,7 +264,7 @@ fn full_nonblocking_pipe_keeps_eagain_and_the_accounting() {
 #[test]
 fn owned_handles_close_on_drop() {
     let (r, wr) = pipe();
-    let reader = drain_in_thread(r);
+    let reader = read_to_end_in_thread(r);
     // An owned buffer of 128 bytes, nothing buffered yet.
     let mut w = Writer::file_streaming(wr, Buffer::with_capacity(128));
     assert_eq!(w.end(), 0);
@@ -299,7 +277,7 @@ fn owned_handles_close_on_drop() {
 #[test]
 fn stdout_like_streaming_writer_through_io_write() {
     let (r, wr) = pipe();
-    let reader = drain_in_thread(r);
+    let reader = read_to_end_in_thread(r);
     {
         let mut buf = [0u8; 32];
         let mut w = Writer::file_streaming(&wr, &mut buf);

@@ -6,45 +6,61 @@
 use crate::common;
 
 use common::Scripted;
+use std::panic::{self, AssertUnwindSafe};
 use zigio::{Buffer, Discarding, Sink, WriteFailed, Writer};
 
 fn discarding8(storage: &mut [u8; 8]) -> Writer<'_, Discarding> {
     Writer::discarding(storage)
 }
 
+/// Runs `f`, which must panic, and returns the panic's message.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = panic::catch_unwind(AssertUnwindSafe(f)).expect_err("no panic");
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload
+            .downcast::<&str>()
+            .map_or_else(|_| "a non-string panic".into(), |m| (*m).to_string()),
+    }
+}
+
 /// `writableSliceGreedyPreserve` asserts `preserve + len <= buffer.len`
-/// (`Writer.zig:398-415`, through `defaultRebase` 341-361).
+/// (`Writer.zig:398-415`, through `defaultRebase` 341-361), and so do the
+/// other calls that rebase: on a buffer of 8 bytes that drains anything,
+/// each request names what could not fit.
 #[test]
-#[should_panic(
-    expected = "rebase(preserve: 6, minimum_len: 4) cannot fit in a buffer of capacity 8"
-)]
-fn writable_slice_preserve_larger_than_the_buffer_panics() {
-    let mut storage = [0u8; 8];
-    let mut w = discarding8(&mut storage);
-    w.write_all(b"abcdef").unwrap();
-    let _ = w.writable_slice_preserve(6, 4);
-}
-
-#[test]
-#[should_panic(
-    expected = "rebase(preserve: 8, minimum_len: 1) cannot fit in a buffer of capacity 8"
-)]
-fn write_byte_preserve_of_a_whole_full_buffer_panics() {
-    let mut storage = [0u8; 8];
-    let mut w = discarding8(&mut storage);
-    w.write_all(b"abcdefgh").unwrap();
-    let _ = w.write_byte_preserve(8, b'!');
-}
-
-#[test]
-#[should_panic(
-    expected = "rebase(preserve: 0, minimum_len: 9) cannot fit in a buffer of capacity 8"
-)]
-fn rebase_for_more_than_the_capacity_panics() {
-    let mut storage = [0u8; 8];
-    let mut w = discarding8(&mut storage);
-    w.write_all(b"a").unwrap();
-    let _ = w.rebase(0, 9);
+fn rebase_requests_larger_than_the_buffer_panic() {
+    type Request = fn(&mut Writer<'_, Discarding>);
+    let cases: [(&[u8], Request, &str); 3] = [
+        (
+            b"abcdef",
+            |w| {
+                let _ = w.writable_slice_preserve(6, 4);
+            },
+            "rebase(preserve: 6, minimum_len: 4) cannot fit in a buffer of capacity 8",
+        ),
+        (
+            b"abcdefgh",
+            |w| {
+                let _ = w.write_byte_preserve(8, b'!');
+            },
+            "rebase(preserve: 8, minimum_len: 1) cannot fit in a buffer of capacity 8",
+        ),
+        (
+            b"a",
+            |w| {
+                let _ = w.rebase(0, 9);
+            },
+            "rebase(preserve: 0, minimum_len: 9) cannot fit in a buffer of capacity 8",
+        ),
+    ];
+    for (written, request, expected) in cases {
+        let mut storage = [0u8; 8];
+        let mut w = discarding8(&mut storage);
+        w.write_all(written).unwrap();
+        let message = panic_message(|| request(&mut w));
+        assert!(message.contains(expected), "{written:?}: {message}");
+    }
 }
 
 #[test]
@@ -108,33 +124,43 @@ fn undo_too_much_panics() {
     w.undo(3);
 }
 
-/// `writeSplat` asserts `data.len > 0` (`Writer.zig:176-201`).
+/// `writeSplat` asserts `data.len > 0` (`Writer.zig:176-201`), and so
+/// does every call that takes a list of slices and a splat.
 #[test]
-#[should_panic(expected = "count_splat: data must not be empty")]
-fn write_splat_of_empty_data_panics() {
-    let mut storage = [0u8; 8];
-    let _ = discarding8(&mut storage).write_splat(&[], 3);
-}
-
-#[test]
-#[should_panic(expected = "count_splat: data must not be empty")]
-fn write_vec_of_empty_data_panics() {
-    let mut storage = [0u8; 8];
-    let _ = discarding8(&mut storage).write_vec(&[]);
-}
-
-#[test]
-#[should_panic(expected = "drain: data must not be empty")]
-fn drain_of_empty_data_panics() {
-    let mut storage = [0u8; 8];
-    let _ = discarding8(&mut storage).drain(&[], 1);
-}
-
-#[test]
-#[should_panic(expected = "write_splat_header_limit: data must not be empty")]
-fn write_splat_header_of_empty_data_panics() {
-    let mut storage = [0u8; 8];
-    let _ = discarding8(&mut storage).write_splat_header(b"header", &[], 1);
+fn empty_data_panics() {
+    type Call = fn(&mut Writer<'_, Discarding>);
+    let cases: [(Call, &str); 4] = [
+        (
+            |w| {
+                let _ = w.write_splat(&[], 3);
+            },
+            "count_splat: data must not be empty",
+        ),
+        (
+            |w| {
+                let _ = w.write_vec(&[]);
+            },
+            "count_splat: data must not be empty",
+        ),
+        (
+            |w| {
+                let _ = w.drain(&[], 1);
+            },
+            "drain: data must not be empty",
+        ),
+        (
+            |w| {
+                let _ = w.write_splat_header(b"header", &[], 1);
+            },
+            "write_splat_header_limit: data must not be empty",
+        ),
+    ];
+    for (call, expected) in cases {
+        let mut storage = [0u8; 8];
+        let mut w = discarding8(&mut storage);
+        let message = panic_message(|| call(&mut w));
+        assert!(message.contains(expected), "{expected}: {message}");
+    }
 }
 
 /// The `_all` loops over a list of slices accept an empty list: there is

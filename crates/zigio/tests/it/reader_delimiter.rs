@@ -2,46 +2,14 @@
 //! `Limited` reader, over sources that hand out a few bytes per call, so
 //! that lines cross buffer fills and rebases.
 
-use zigio::reader::{DelimiterError, Failing, Limited, Source};
-use zigio::{DynWriter, Limit, ReadBuffer, ReadError, Reader, StreamError, Writer};
-
-/// Hands out at most `step` bytes of `data` per `stream` call.
-struct Trickle {
-    data: &'static [u8],
-    step: usize,
-    calls: usize,
-}
-
-impl Source for Trickle {
-    fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
-    ) -> Result<usize, StreamError> {
-        self.calls += 1;
-        if self.data.is_empty() {
-            return Err(StreamError::EndOfStream);
-        }
-        let n = limit.min_int(self.step.min(self.data.len()));
-        let n = w.write(&self.data[..n])?;
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
-
-fn trickle(data: &'static [u8], step: usize) -> Trickle {
-    Trickle {
-        data,
-        step,
-        calls: 0,
-    }
-}
+use crate::common::Trickle;
+use zigio::reader::{DelimiterError, Failing, Limited};
+use zigio::{Limit, ReadError, Reader, Writer};
 
 #[test]
 fn lines_cross_fills_and_rebases() {
     let mut storage = [0u8; 8];
-    let mut r = Reader::new(&mut storage, trickle(b"ab\ncdefg\nh", 3));
+    let mut r = Reader::new(&mut storage, Trickle::new(b"ab\ncdefg\nh", 3));
     assert_eq!(r.take_delimiter_exclusive(b'\n').unwrap(), b"ab");
     // "cdefg\n" needs the bytes after "ab\n" moved to the front.
     assert_eq!(r.peek_delimiter_inclusive(b'\n').unwrap(), b"cdefg\n");
@@ -59,7 +27,7 @@ fn lines_cross_fills_and_rebases() {
 #[test]
 fn inclusive_read_without_delimiter_is_end_of_stream_and_consumes_nothing() {
     let mut storage = [0u8; 8];
-    let mut r = Reader::new(&mut storage, trickle(b"abc", 2));
+    let mut r = Reader::new(&mut storage, Trickle::new(b"abc", 2));
     assert_eq!(
         r.take_delimiter_inclusive(b'\n'),
         Err(DelimiterError::EndOfStream)
@@ -70,7 +38,7 @@ fn inclusive_read_without_delimiter_is_end_of_stream_and_consumes_nothing() {
 #[test]
 fn a_line_longer_than_the_buffer_is_stream_too_long_and_stays_readable() {
     let mut storage = [0u8; 4];
-    let mut r = Reader::new(&mut storage, trickle(b"abcdef\nxy\n", 3));
+    let mut r = Reader::new(&mut storage, Trickle::new(b"abcdef\nxy\n", 3));
     assert_eq!(
         r.take_delimiter_exclusive(b'\n'),
         Err(DelimiterError::StreamTooLong)
@@ -103,7 +71,7 @@ fn a_failing_source_is_read_failed_and_an_empty_buffer_too_long() {
 #[test]
 fn limited_stops_at_its_budget_and_leaves_the_rest() {
     let mut inner_storage = [0u8; 4];
-    let mut inner = Reader::new(&mut inner_storage, trickle(b"0123456789", 3));
+    let mut inner = Reader::new(&mut inner_storage, Trickle::new(b"0123456789", 3));
     let mut storage = [0u8; 4];
     let mut first = Reader::limited(&mut inner, Limit::limited(7), &mut storage);
     let mut w = Writer::allocating();

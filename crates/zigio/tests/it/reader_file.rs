@@ -4,9 +4,8 @@
 //! stream told apart from a reached limit.
 #![cfg(all(feature = "os", unix))]
 
+use crate::common;
 use std::fs::File;
-use std::io::Write as _;
-use std::thread;
 use tempfile::NamedTempFile;
 use zigio::fs::{Mode, SeekError};
 use zigio::{Limit, ReadError, ReadFailed, Reader, StreamError, Writer};
@@ -15,11 +14,10 @@ fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 17 + i / 509) as u8).collect()
 }
 
+/// A regular file holding `len` bytes of [`pattern`], and those bytes.
 fn source(len: usize) -> (NamedTempFile, Vec<u8>) {
-    let tmp = NamedTempFile::new().unwrap();
     let data = pattern(len);
-    std::fs::write(tmp.path(), &data).unwrap();
-    (tmp, data)
+    (common::temp_file(&data), data)
 }
 
 fn fd_offset(f: &File) -> u64 {
@@ -180,11 +178,7 @@ fn read_vec_reads_into_slices_and_the_buffer_in_one_call() {
 #[test]
 fn positional_reader_on_a_pipe_becomes_streaming() {
     let data = pattern(200_000);
-    let (pr, pw) = rustix::pipe::pipe().unwrap();
-    let feeder = {
-        let data = data.clone();
-        thread::spawn(move || File::from(pw).write_all(&data).unwrap())
-    };
+    let (pr, feeder) = common::fed_pipe(&data);
     let mut buf = [0u8; 4096];
     let mut r = Reader::file(&pr, &mut buf);
     assert_eq!(r.take(3).unwrap(), &data[..3]);
@@ -213,11 +207,7 @@ fn positional_reader_on_a_pipe_becomes_streaming() {
 #[test]
 fn streaming_pipe_discard_reads_and_drops() {
     let data = pattern(100_000);
-    let (pr, pw) = rustix::pipe::pipe().unwrap();
-    let feeder = {
-        let data = data.clone();
-        thread::spawn(move || File::from(pw).write_all(&data).unwrap())
-    };
+    let (pr, feeder) = common::fed_pipe(&data);
     let mut buf = [0u8; 1024];
     let mut r = Reader::file_streaming(&pr, &mut buf);
     r.discard_all(60_001).unwrap();

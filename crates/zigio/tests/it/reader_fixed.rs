@@ -2,11 +2,8 @@
 //! small scripted source: peek/take/toss/discard/stream/stream_exact with
 //! limits, and end of stream told apart from a reached limit.
 
-use zigio::reader::Source;
-use zigio::{
-    DynReader, DynWriter, Limit, ReadBuffer, ReadError, ReadFailed, Reader, StreamError,
-    TransferError, Writer,
-};
+use crate::common::Trickle;
+use zigio::{DynReader, Limit, ReadError, ReadFailed, Reader, StreamError, TransferError, Writer};
 
 #[test]
 fn peek_take_toss_on_fixed() {
@@ -130,41 +127,12 @@ fn failing_reader_fails() {
     assert_eq!(r.stream_remaining(&mut w), Err(TransferError::ReadFailed));
 }
 
-/// A source that yields `data` in pieces of at most `step` bytes per call,
-/// through the default `read_vec`, `discard` and `rebase`: the defaults are
+/// A [`Trickle`] of `len` bytes of a pattern, `step` bytes a call: it
+/// reads through the default `read_vec`, `discard` and `rebase`, which are
 /// what is under test.
-struct Trickle {
-    data: Vec<u8>,
-    pos: usize,
-    step: usize,
-    calls: usize,
-}
-
-impl Source for Trickle {
-    fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
-    ) -> Result<usize, StreamError> {
-        self.calls += 1;
-        if self.pos == self.data.len() {
-            return Err(StreamError::EndOfStream);
-        }
-        let end = (self.pos + limit.min_int(self.step)).min(self.data.len());
-        let n = w.write(&self.data[self.pos..end])?;
-        self.pos += n;
-        Ok(n)
-    }
-}
-
 fn trickle(len: usize, step: usize) -> Trickle {
-    Trickle {
-        data: (0..len).map(|i| (i * 7 % 251) as u8).collect(),
-        pos: 0,
-        step,
-        calls: 0,
-    }
+    let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+    Trickle::new(&data, step)
 }
 
 #[test]

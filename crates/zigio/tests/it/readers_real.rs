@@ -9,6 +9,7 @@
 //! bytes from the reader's position, each once.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
+use crate::common;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -60,10 +61,8 @@ fn open(kind: Kind) -> Opened {
     match kind {
         Kind::Pipe => {
             let all = content(3000, 1);
-            let (pr, pw) = rustix::pipe::pipe().unwrap();
-            File::from(pw).write_all(&all).unwrap();
             Opened {
-                fd: pr,
+                fd: common::pipe_holding(&all).into(),
                 min: all.len(),
                 all,
                 tmp: None,
@@ -84,10 +83,8 @@ fn open(kind: Kind) -> Opened {
             }
         }
         Kind::Growing | Kind::Plain => {
-            let mut tmp = tempfile::NamedTempFile::new().unwrap();
             let first = content(5000, 2);
-            tmp.write_all(&first).unwrap();
-            tmp.flush().unwrap();
+            let tmp = common::temp_file(&first);
             Opened {
                 fd: File::open(tmp.path()).unwrap().into(),
                 min: first.len(),

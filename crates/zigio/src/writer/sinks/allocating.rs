@@ -116,11 +116,11 @@ impl Sink for Allocating {
     /// of known size (or 512 bytes) up to `limit`. Only a size known to be
     /// the end ([`FileSource::reliable_size`]) ends the stream without a
     /// read; Zig's version takes a `/proc` file's size 0 for the end and
-    /// copies nothing. Bytes a reader had
+    /// copies nothing. Bytes a reader had buffered were already appended
+    /// through `drain` (see [`Sink::send_file`]); Zig's version reads at
+    /// `pos` and bypasses them.
     ///
     /// [`FileSource::reliable_size`]: crate::fs::FileSource::reliable_size
-    /// buffered were already appended through `drain` (see
-    /// [`Sink::send_file`]); Zig's version reads at `pos` and bypasses them.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
         &mut self,

@@ -50,9 +50,10 @@ impl Sink for Discarding {
     /// end of the file is not known for certain
     /// ([`FileSource::reliable_size`](crate::fs::FileSource::reliable_size):
     /// Zig skips by a `/proc` file's size 0 or a `/sys` file's 4096) or the
-    /// position cannot move: the caller's read loop then counts the bytes. Bytes a reader had
-    /// buffered were already counted through `drain` (see
-    /// [`Sink::send_file`]), which Zig's version, working from `pos`, skips.
+    /// position cannot move: the caller's read loop then counts the bytes.
+    /// Bytes a reader had buffered were already counted through `drain`
+    /// (see [`Sink::send_file`]), which Zig's version, working from `pos`,
+    /// skips.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
         &mut self,

@@ -1,10 +1,20 @@
-//! A scripted sink shared by the integration tests.
+//! A scripted sink, a trickling source, a seeded generator, temporary
+//! files, pipes and a loopback peer, shared by the integration tests of
+//! zigio, zigio-http and zigio-tar.
 //!
 //! Each test binary includes this module and uses part of it, so unused
 //! items in one binary are expected.
 #![allow(dead_code)]
 
-use zigio::{Buffer, Sink, WriteFailed, Writer, count_splat};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
+use std::thread::{self, JoinHandle};
+use zigio::reader::Source;
+use zigio::{
+    Buffer, DynWriter, Limit, ReadBuffer, Sink, StreamError, WriteFailed, Writer, count_splat,
+};
 
 /// More drain calls than any test makes on one sink.
 pub(crate) const MAX_DRAINS: usize = 100_000;
@@ -123,6 +133,64 @@ where
     all
 }
 
+/// A source that yields `data` in pieces of at most `step` bytes per
+/// `stream` call, so that reads cross buffer fills and rebases. It has only
+/// `stream`: `read_vec`, `discard` and `rebase` are the trait's defaults.
+#[derive(Debug, Clone)]
+pub(crate) struct Trickle {
+    /// Everything the source yields, in order.
+    pub data: Vec<u8>,
+    /// How many bytes of `data` it has yielded.
+    pub pos: usize,
+    step: usize,
+    /// Number of `stream` calls.
+    pub calls: usize,
+}
+
+impl Trickle {
+    /// A source of `data`, at most `step` bytes a call.
+    pub(crate) fn new(data: &[u8], step: usize) -> Trickle {
+        Trickle {
+            data: data.to_vec(),
+            pos: 0,
+            step,
+            calls: 0,
+        }
+    }
+}
+
+impl Source for Trickle {
+    fn stream(
+        &mut self,
+        _buf: &mut ReadBuffer<'_>,
+        w: &mut DynWriter<'_>,
+        limit: Limit,
+    ) -> Result<usize, StreamError> {
+        self.calls += 1;
+        if self.pos == self.data.len() {
+            return Err(StreamError::EndOfStream);
+        }
+        let end = (self.pos + limit.min_int(self.step)).min(self.data.len());
+        let n = w.write(&self.data[self.pos..end])?;
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so a test case is a few
+/// numbers instead of kilobytes.
+pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
 /// SplitMix64 (Steele, Lea and Flood), as used by the catalog's
 /// experiments: add the golden-ratio increment, then mix.
 #[derive(Debug, Clone)]
@@ -144,4 +212,55 @@ impl SplitMix64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+}
+
+/// A regular file holding `content`, removed when dropped.
+pub(crate) fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
+    let mut tmp = tempfile::NamedTempFile::new().unwrap();
+    tmp.write_all(content).unwrap();
+    tmp.flush().unwrap();
+    tmp
+}
+
+/// A pipe: its read end and its write end.
+pub(crate) fn pipe() -> (File, File) {
+    let (r, w) = std::io::pipe().unwrap();
+    (File::from(OwnedFd::from(r)), File::from(OwnedFd::from(w)))
+}
+
+/// The read end of a pipe that holds `content`, its write end closed:
+/// `content` must fit in the pipe's buffer (64 KiB on Linux).
+pub(crate) fn pipe_holding(content: &[u8]) -> File {
+    let (r, mut w) = pipe();
+    w.write_all(content).unwrap();
+    r
+}
+
+/// The read end of a pipe whose write end a thread fills with `data` and
+/// then closes, and that thread: `data` may be larger than the pipe holds.
+pub(crate) fn fed_pipe(data: &[u8]) -> (File, JoinHandle<()>) {
+    let (r, mut w) = pipe();
+    let data = data.to_vec();
+    (r, thread::spawn(move || w.write_all(&data).unwrap()))
+}
+
+/// A thread that reads `r` to its end and returns every byte it read.
+pub(crate) fn read_to_end_in_thread(mut r: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut got = Vec::new();
+        r.read_to_end(&mut got).unwrap();
+        got
+    })
+}
+
+/// A TCP connection on 127.0.0.1 and the thread at its other end, which
+/// reads until the connection closes and returns every byte it read.
+pub(crate) fn loopback_peer() -> (TcpStream, JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let peer = thread::spawn(move || {
+        let (s, _) = listener.accept().unwrap();
+        read_to_end_in_thread(s).join().unwrap()
+    });
+    (TcpStream::connect(addr).unwrap(), peer)
 }

@@ -1,9 +1,15 @@
-//! HTTP/1.1 message bodies written through the writer interface: Zig's
-//! `std.http.BodyWriter` (`http.zig:739-1035`).
+//! HTTP/1.1 message bodies written through zigio's writer interface: Zig's
+//! `std.http.BodyWriter` (`http.zig:739-1035`), ported to Rust.
+//!
+//! The crate is a client of [`zigio`]'s public API and nothing else: its
+//! [`BodySink`] is a [`Sink`](zigio::Sink) like any other, so a body writer
+//! is a [`Writer`](zigio::Writer) that any code written against
+//! [`DynWriter`](zigio::DynWriter) can fill. With the feature `os` (on by
+//! default) a body also takes a file reader's bytes through `send_file`.
 //!
 //! A [`BodyWriter`] sits between the code that produces a body and the
-//! connection's protocol output (a [`DynWriter`](crate::DynWriter) that
-//! already carries the status line and headers). It is a [`Writer`](crate::Writer)
+//! connection's protocol output (a [`DynWriter`](zigio::DynWriter) that
+//! already carries the status line and headers). It is a [`Writer`](zigio::Writer)
 //! of its own, with its own buffer; what changes with the transfer
 //! encoding is only its drain, exactly as Zig picks a different
 //! `drain` function per encoding (`http/Server.zig:451-490`,
@@ -17,6 +23,8 @@
 //! | any, [eliding](BodyWriter::eliding) | drops, still counting | nothing (a response to `HEAD`) |
 //!
 //! See [`BodyWriter`] for the differences from Zig 0.15.1.
+
+#![forbid(unsafe_code)]
 
 mod body;
 mod chunked;

@@ -1,8 +1,8 @@
 //! Archive layout against an in-memory writer; tests against GNU tar and
-//! the `tar` crate are in `tests/tar_*.rs`.
+//! the `tar` crate are in `tests/it/peers.rs`.
 
 use super::*;
-use crate::Writer;
+use zigio::Writer;
 
 fn field(block: &[u8], offset: usize, len: usize) -> &[u8] {
     let f = &block[offset..offset + len];
@@ -94,34 +94,26 @@ fn io_reader_streams_into_the_buffer_or_through_scratch() {
     TarWriter::new(&mut reference)
         .write_file_bytes("f", &content, Options::default())
         .unwrap();
-    let mut storage = [0u8; 100];
-    let mut a = Writer::allocating();
-    {
-        let mut io_out = Writer::from_io(&mut a, &mut storage[..]);
-        let mut tar = TarWriter::new(&mut io_out);
-        tar.write_file_io(
-            "f",
-            content.len() as u64,
-            &mut &content[..],
-            Options::default(),
-        )
-        .unwrap();
-        io_out.flush().unwrap();
+    for capacity in [100, 0] {
+        let mut storage = vec![0u8; capacity];
+        let mut out = Writer::allocating();
+        {
+            let mut io_out = Writer::from_io(&mut out, &mut storage[..]);
+            let mut tar = TarWriter::new(&mut io_out);
+            tar.write_file_io(
+                "f",
+                content.len() as u64,
+                &mut &content[..],
+                Options::default(),
+            )
+            .unwrap();
+            // Unbuffered, every byte is out already: no flush.
+            if capacity > 0 {
+                io_out.flush().unwrap();
+            }
+        }
+        assert_eq!(out.written(), reference.written(), "capacity {capacity}");
     }
-    assert_eq!(a.written(), reference.written());
-    let mut b = Writer::allocating();
-    {
-        let mut io_out = Writer::from_io(&mut b, crate::Buffer::empty());
-        let mut tar = TarWriter::new(&mut io_out);
-        tar.write_file_io(
-            "f",
-            content.len() as u64,
-            &mut &content[..],
-            Options::default(),
-        )
-        .unwrap();
-    }
-    assert_eq!(b.written(), reference.written());
 }
 
 #[test]
@@ -177,14 +169,14 @@ fn reader_stream_matches_bytes_and_reports_a_short_source() {
     let content: Vec<u8> = (0..3000u32).map(|i| (i * 7) as u8).collect();
     let options = Options::new(0o600, 42);
     let mut out = Writer::allocating();
-    let mut reader = crate::Reader::fixed(&content);
+    let mut reader = zigio::Reader::fixed(&content);
     TarWriter::new(&mut out)
         .write_file_stream("s", content.len() as u64, &mut reader, options)
         .unwrap();
     assert_eq!(out.written(), bytes_archive("s", &content, options));
 
     let mut out = Writer::allocating();
-    let mut reader = crate::Reader::fixed(&content[..100]);
+    let mut reader = zigio::Reader::fixed(&content[..100]);
     let err = TarWriter::new(&mut out)
         .write_file_stream("short", 512, &mut reader, options)
         .unwrap_err();
@@ -201,8 +193,8 @@ fn reader_stream_matches_bytes_and_reports_a_short_source() {
 #[cfg(all(feature = "os", unix))]
 mod files {
     use super::*;
-    use crate::Reader;
     use std::io::Write;
+    use zigio::Reader;
 
     /// A temporary file holding `content`, removed when dropped.
     struct TempFile(tempfile::NamedTempFile);
@@ -259,7 +251,7 @@ mod files {
     fn a_file_that_shrank_is_a_size_mismatch() {
         let src = TempFile::new("shrink", &[5; 2000]);
         let input = std::fs::File::open(&src.0).unwrap();
-        let mut reader = Reader::file(&input, crate::reader::ReadBuffer::empty());
+        let mut reader = Reader::file(&input, zigio::reader::ReadBuffer::empty());
         reader.source.size().unwrap(); // size taken: 2000
         std::fs::OpenOptions::new()
             .write(true)

@@ -2,7 +2,7 @@
 //! `endChunkedUnflushed` (`http.zig:847-880`, `994-1034`).
 
 use super::{BodyError, Header};
-use crate::{Buffer, DynWriter, Limit, count_splat};
+use zigio::{Buffer, DynWriter, Limit, count_splat};
 
 /// Largest chunk a chunk header can announce: eight hex digits
 /// (`max_chunk_len`, `http.zig:748-755`).
@@ -174,7 +174,7 @@ pub(super) fn finish(
             });
         }
     }
-    let mut write = || -> Result<(), crate::WriteFailed> {
+    let mut write = || -> Result<(), zigio::WriteFailed> {
         out.write_all(b"0\r\n")?;
         for t in trailers {
             out.write_vec_all(&mut [t.name.as_bytes(), b": ", t.value.as_bytes(), b"\r\n"])?;

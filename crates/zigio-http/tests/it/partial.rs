@@ -11,14 +11,13 @@
 #![cfg(all(feature = "os", unix))]
 
 use crate::common;
-use crate::http_support;
+use crate::support;
 
 use common::{Scripted, SplitMix64, Step};
-use http_support::{Op, Response, Server, curl};
 use std::fs::File;
-use std::io::Write;
-use zigio::http::{BodyWriter, Framing, Header};
+use support::{Op, Response, Server, curl};
 use zigio::{Buffer, DynWriter, Limit, ReadBuffer, Reader, Sink, Writer};
+use zigio_http::{BodyWriter, Framing, Header};
 
 const PROC_FILE: &str = "/proc/self/mountinfo";
 const SYS_FILE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -161,8 +160,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
     let mut storage = [0u8; 100];
     let sent = match source {
         Source::Regular(content) => {
-            let mut tmp = tempfile::NamedTempFile::new().unwrap();
-            tmp.write_all(content).unwrap();
+            let tmp = common::temp_file(content);
             let file = File::open(tmp.path()).unwrap();
             let mut r = Reader::file(&file, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
@@ -178,8 +176,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }
         Source::Pipe(content) => {
-            let (pr, pw) = rustix::pipe::pipe().unwrap();
-            File::from(pw).write_all(content).unwrap();
+            let pr = common::pipe_holding(content);
             let mut r = Reader::file(&pr, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }
@@ -276,33 +273,27 @@ fn one_body(seed: u64) {
     } else {
         vec![Step::All]
     };
+    // The head and the body, into either connection writer.
+    let respond = |conn: &mut DynWriter<'_>| {
+        conn.write_all(head).unwrap();
+        write_body(
+            conn,
+            framing,
+            eliding,
+            body_capacity,
+            &ops,
+            &trailers,
+            &case,
+        )
+    };
     let (wire, model) = if partial {
         let mut conn = Writer::new(&mut conn_storage[..], Scripted::new(script));
-        conn.write_all(head).unwrap();
-        let model = write_body(
-            &mut conn,
-            framing,
-            eliding,
-            body_capacity,
-            &ops,
-            &trailers,
-            &case,
-        );
+        let model = respond(&mut conn);
         conn.flush().unwrap();
-        let wire = conn.sink.received.clone();
-        (wire, model)
+        (conn.sink.received.clone(), model)
     } else {
         let mut conn = Writer::allocating();
-        conn.write_all(head).unwrap();
-        let model = write_body(
-            &mut conn,
-            framing,
-            eliding,
-            body_capacity,
-            &ops,
-            &trailers,
-            &case,
-        );
+        let model = respond(&mut conn);
         (conn.into_vec(), model)
     };
     let parsed = parse(&wire, framing, eliding).unwrap_or_else(|e| panic!("{case}: {e}"));
@@ -370,13 +361,13 @@ fn curl_decodes_bodies_written_a_few_bytes_at_a_time() {
             pattern: b"ab".to_vec(),
             count: 7,
         },
-        Op::SendFile(http_support::noise(3, 5000)),
+        Op::SendFile(support::noise(3, 5000)),
         Op::SplatByte(b'.', 300),
         Op::Flush,
         Op::SendFile(sys),
         Op::Write(b" bye".to_vec()),
     ];
-    let expected = http_support::body_of(&ops);
+    let expected = support::body_of(&ops);
     let mut runs = 0;
     for framing in [
         Framing::Chunked,

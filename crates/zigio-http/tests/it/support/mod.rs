@@ -1,5 +1,5 @@
 //! A test HTTP/1.1 server whose responses are written through
-//! `zigio::http::BodyWriter`, and the clients that read them: hyper,
+//! `zigio_http::BodyWriter`, and the clients that read them: hyper,
 //! curl, and a raw socket with a strict parser.
 //!
 //! Everything runs on 127.0.0.1 and is bounded: the server accepts a fixed
@@ -7,14 +7,16 @@
 
 #![allow(dead_code)] // each test binary uses a subset
 
+pub(crate) use crate::common::noise;
+
 use http_body_util::BodyExt;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::Command;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
-use zigio::http::{BodyError, BodyWriter, Framing, Header};
 use zigio::{Buffer, DynWriter, Limit, Reader, Writer};
+use zigio_http::{BodyError, BodyWriter, Framing, Header};
 
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -66,20 +68,6 @@ pub(crate) fn body_of(ops: &[Op]) -> Vec<u8> {
     ops.iter().flat_map(Op::bytes).collect()
 }
 
-/// Deterministic pseudo-random bytes (xorshift), so a test case is a few
-/// numbers instead of kilobytes.
-pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
 /// What the server should send for one connection.
 #[derive(Debug, Clone)]
 pub(crate) struct Response {
@@ -100,6 +88,27 @@ pub(crate) struct Response {
     /// (whose `send_file` uses `sendfile`) instead of a `std::io::Write`
     /// adapter (which has no `send_file`: files are read and written).
     pub socket_sink: bool,
+}
+
+impl Response {
+    /// A response without trailers, over an uncapped socket written
+    /// through a `std::io::Write` adapter.
+    pub(crate) fn new(
+        framing: Framing,
+        ops: Vec<Op>,
+        body_buffer: usize,
+        conn_buffer: usize,
+    ) -> Response {
+        Response {
+            framing,
+            ops,
+            trailers: Vec::new(),
+            body_buffer,
+            conn_buffer,
+            max_write: 0,
+            socket_sink: false,
+        }
+    }
 }
 
 /// A socket whose writes take at most `max` bytes each.

@@ -2,7 +2,7 @@
 //! one that accepts only a few bytes per drain.
 
 use super::*;
-use crate::{Buffer, Sink, WriteFailed, Writer};
+use zigio::{Buffer, Sink, WriteFailed, Writer};
 
 /// A protocol output that takes at most `step` bytes per drain, so every
 /// forward is partial.
@@ -249,8 +249,8 @@ fn downstream_failure_is_kept() {
 #[cfg(all(feature = "os", unix))]
 mod files {
     use super::*;
-    use crate::{Limit, Reader};
     use std::io::Write;
+    use zigio::{Limit, Reader};
 
     /// A temporary file holding `content` (removed when dropped), and a
     /// handle on it that reads from its start.
@@ -279,7 +279,7 @@ mod files {
         let src = TempFile::new("shrinks", b"0123456789");
         let mut out = Writer::allocating();
         let mut body = BodyWriter::new(&mut out, Buffer::empty(), Framing::Chunked);
-        let mut reader = Reader::file(&src.1, crate::ReadBuffer::empty());
+        let mut reader = Reader::file(&src.1, zigio::ReadBuffer::empty());
         assert_eq!(reader.source.reliable_size(), Some(10));
         std::fs::OpenOptions::new()
             .write(true)
@@ -324,7 +324,7 @@ mod files {
             Buffer::empty(),
             Framing::ContentLength(content.len() as u64),
         );
-        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        let mut file = Reader::file(&src.1, zigio::reader::ReadBuffer::empty());
         body.writer
             .send_file_all(&mut file, Limit::UNLIMITED)
             .unwrap();
@@ -338,7 +338,7 @@ mod files {
             Buffer::empty(),
             Framing::ContentLength(content.len() as u64 - 1),
         );
-        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        let mut file = Reader::file(&src.1, zigio::reader::ReadBuffer::empty());
         assert!(
             body.writer
                 .send_file_all(&mut file, Limit::UNLIMITED)
@@ -366,7 +366,7 @@ mod files {
             Buffer::empty(),
             Framing::ContentLength(content.len() as u64),
         );
-        let mut file = Reader::file(&src.1, crate::reader::ReadBuffer::empty());
+        let mut file = Reader::file(&src.1, zigio::reader::ReadBuffer::empty());
         let sent = body
             .writer
             .send_file_all(&mut file, Limit::UNLIMITED)

@@ -2,7 +2,7 @@
 //! (`http.zig:739-1035`).
 
 use super::{BodyError, Header, chunked};
-use crate::{Buffer, DynWriter, Sink, WriteFailed, Writer, count_splat, default_flush};
+use zigio::{Buffer, DynWriter, Sink, WriteFailed, Writer, count_splat, default_flush};
 
 /// How a body is delimited on the wire: the choice that Zig makes when it
 /// picks a drain (`http/Server.zig:451-490`, `http/Client.zig:923-962`).
@@ -170,12 +170,12 @@ impl Sink for BodySink<'_, '_> {
     fn send_file(
         &mut self,
         buf: &mut Buffer<'_>,
-        file: &mut crate::fs::FileSource<'_>,
-        limit: crate::Limit,
-    ) -> Result<usize, crate::SendFileError> {
+        file: &mut zigio::fs::FileSource<'_>,
+        limit: zigio::Limit,
+    ) -> Result<usize, zigio::SendFileError> {
         use super::send_file::{Fail, send_file};
         if self.err.is_some() {
-            return Err(crate::SendFileError::WriteFailed);
+            return Err(zigio::SendFileError::WriteFailed);
         }
         match send_file(self.out, &mut self.state, self.eliding, buf, file, limit) {
             Ok(n) => Ok(n),
@@ -196,7 +196,7 @@ impl Sink for BodySink<'_, '_> {
 ///
 /// ```
 /// use zigio::Writer;
-/// use zigio::http::{BodyWriter, Framing, Header};
+/// use zigio_http::{BodyWriter, Framing, Header};
 ///
 /// let mut conn = Writer::allocating();
 /// conn.write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n").unwrap();

@@ -6,8 +6,8 @@
 
 use super::chunked::{chunk_header, max_chunk};
 use super::{BodyError, State};
-use crate::fs::FileSource;
-use crate::{Buffer, DynWriter, Limit, ReadError, SendFileError};
+use zigio::fs::FileSource;
+use zigio::{Buffer, DynWriter, Limit, ReadError, SendFileError};
 
 /// Why a body writer's `send_file` sent nothing.
 pub(super) enum Fail {

@@ -1,7 +1,7 @@
 //! [`BodyError`]: why a body writer failed.
 
-use crate::WriteFailed;
 use core::fmt;
+use zigio::WriteFailed;
 
 /// Why a [`BodyWriter`](super::BodyWriter) failed.
 ///
@@ -57,7 +57,7 @@ pub enum BodyError {
     /// A write, flush or end after the body had ended.
     Ended,
     /// The connection's protocol output failed; its own sink holds the cause
-    /// (for example [`IoSink::err`](crate::IoSink::err)).
+    /// (for example [`IoSink::err`](zigio::IoSink::err)).
     Downstream,
 }
 

@@ -3,10 +3,10 @@
 use super::header::{BLOCK_SIZE, EntryType, Header, MAX_OCTAL_11};
 use super::pax::Records;
 use super::{TarError, TarErrorKind};
-use crate::reader::{DynReader, StreamError};
-use crate::{DynWriter, Limit, WriteFailed};
 use std::borrow::Cow;
 use std::io;
+use zigio::reader::{DynReader, StreamError};
+use zigio::{DynWriter, Limit, WriteFailed};
 
 /// Per-entry metadata (Zig's `tar.Writer.Options`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,7 +51,7 @@ impl Options {
 ///
 /// ```
 /// use zigio::Writer;
-/// use zigio::tar::{Options, TarWriter};
+/// use zigio_tar::{Options, TarWriter};
 ///
 /// let mut out = Writer::allocating();
 /// let mut tar = TarWriter::new(&mut out);
@@ -150,7 +150,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
 
     /// Writes a regular file whose contents are the rest of `file`, from
     /// its logical position to the size `fstat` reports, sent with the
-    /// output writer's [`send_file_all`](crate::Writer::send_file_all):
+    /// output writer's [`send_file_all`](zigio::Writer::send_file_all):
     /// `sendfile`/`copy_file_range` when the output is a file writer, a read
     /// loop into its buffer otherwise (Zig's `writeFile`,
     /// `tar/Writer.zig:41-58`). Bytes the reader had buffered go first.
@@ -169,7 +169,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     pub fn write_file(
         &mut self,
         path: &str,
-        file: &mut crate::fs::FileReader<'_, '_>,
+        file: &mut zigio::fs::FileReader<'_, '_>,
         options: Options,
     ) -> Result<(), TarError> {
         let read_error = |why: String| TarError::new(path, TarErrorKind::Read(why));
@@ -183,8 +183,8 @@ impl<'o, 'w> TarWriter<'o, 'w> {
             .out
             .send_file_all(file, Limit::limited64(size))
             .map_err(|e| match e {
-                crate::reader::TransferError::WriteFailed => write_error(path, WriteFailed),
-                crate::reader::TransferError::ReadFailed => read_error(match &file.source.err {
+                zigio::reader::TransferError::WriteFailed => write_error(path, WriteFailed),
+                zigio::reader::TransferError::ReadFailed => read_error(match &file.source.err {
                     Some(os) => os.to_string(),
                     None => "the file reader failed".into(),
                 }),

@@ -1,4 +1,4 @@
-//! Archives written by `zigio::tar::TarWriter`, listed and extracted by GNU
+//! Archives written by `zigio_tar::TarWriter`, listed and extracted by GNU
 //! tar and read by the `tar` crate: both must see exactly the entries that
 //! were written (names, sizes, modes, mtimes, contents).
 
@@ -6,14 +6,15 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
+use crate::common::noise;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
-use zigio::tar::{Options, TarWriter};
 use zigio::{DynWriter, Reader, Writer};
+use zigio_tar::{Options, TarWriter};
 
 /// One entry as written, and as every reader must see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,18 +53,6 @@ enum Output {
     /// A `zigio` file writer with a buffer of this many bytes: file
     /// contents then go by `copy_file_range`/`sendfile`.
     File(usize),
-}
-
-fn noise(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
 }
 
 /// Writes `entries` to `output` and returns the archive's bytes.

@@ -1,4 +1,4 @@
-//! Responses written through `zigio::http::BodyWriter`, served from
+//! Responses written through `zigio_http::BodyWriter`, served from
 //! 127.0.0.1 and read by real HTTP clients: hyper, curl, and a raw socket
 //! with a strict chunked parser.
 
@@ -6,11 +6,11 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
-use crate::http_support;
+use crate::support;
 
-use http_support::*;
 use proptest::prelude::*;
-use zigio::http::{BodyError, Framing};
+use support::*;
+use zigio_http::{BodyError, Framing};
 
 fn ok(outcomes: &[Outcome]) {
     for o in outcomes {
@@ -293,15 +293,12 @@ fn head_responses_keep_content_length_and_carry_no_body() {
 
 #[test]
 fn head_with_the_wrong_length_is_still_an_error() {
-    let response = Response {
-        framing: Framing::ContentLength(10),
-        ops: vec![Op::Write(vec![1; 11])],
-        trailers: vec![],
-        body_buffer: 0,
-        conn_buffer: 64,
-        max_write: 0,
-        socket_sink: false,
-    };
+    let response = Response::new(
+        Framing::ContentLength(10),
+        vec![Op::Write(vec![1; 11])],
+        0,
+        64,
+    );
     let server = Server::start(1, response);
     let (_, _, wire) = raw_request(server.addr, "HEAD");
     let outcomes = server.join();
@@ -328,15 +325,12 @@ fn content_length_overrun_is_an_error_and_the_wire_stays_within_it() {
     // Unbuffered: the first write is sent, the second refused. Buffered:
     // both are held and the drain at `end` is refused whole.
     for (body_buffer, sent_before) in [(0, 600), (64, 600), (2048, 0)] {
-        let response = Response {
-            framing: Framing::ContentLength(1000),
-            ops: vec![Op::Write(first.clone()), Op::Write(second.clone())],
-            trailers: vec![],
+        let response = Response::new(
+            Framing::ContentLength(1000),
+            vec![Op::Write(first.clone()), Op::Write(second.clone())],
             body_buffer,
-            conn_buffer: 128,
-            max_write: 0,
-            socket_sink: false,
-        };
+            128,
+        );
         let server = Server::start(3, response);
         let (_, _, wire) = raw_request(server.addr, "GET");
         let curl = curl(&server.url(), &[]);
@@ -376,15 +370,12 @@ fn content_length_overrun_is_an_error_and_the_wire_stays_within_it() {
 
 #[test]
 fn ending_short_of_the_content_length_is_an_error() {
-    let response = Response {
-        framing: Framing::ContentLength(1000),
-        ops: vec![Op::Write(noise(5, 400))],
-        trailers: vec![],
-        body_buffer: 256,
-        conn_buffer: 256,
-        max_write: 0,
-        socket_sink: false,
-    };
+    let response = Response::new(
+        Framing::ContentLength(1000),
+        vec![Op::Write(noise(5, 400))],
+        256,
+        256,
+    );
     let server = Server::start(3, response);
     let (_, _, wire) = raw_request(server.addr, "GET");
     let curl = curl(&server.url(), &[]);

@@ -1,0 +1,17 @@
+//! zigio-http's integration tests, one binary: bodies read by real HTTP
+//! clients (`peers`: hyper, curl and a strict raw parser), bodies over
+//! outputs that take a few bytes at a time (`partial`), and one regression
+//! test or more per fixed defect (`regressions`). `support` is the test
+//! server and its clients.
+
+// zigio's test helpers (the scripted sink, seeded generators, temporary
+// files, pipes), included rather than copied: one definition for all the
+// crates.
+#[path = "../../../zigio/tests/it/common/mod.rs"]
+mod common;
+#[cfg(all(feature = "os", unix))]
+mod support;
+
+mod partial;
+mod peers;
+mod regressions;
