@@ -21,8 +21,10 @@
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::hash::Hasher;
 use std::rc::Rc;
 
+use fnv::FnvHasher;
 use zigio::{Buffer, DynWriter, Limit, Sink, WriteFailed, Writer};
 
 use crate::later;
@@ -30,51 +32,33 @@ use crate::mutant::Mutant;
 use crate::rules::{Release, Rule};
 use crate::script::{Op, Script, SinkKind};
 
-/// FNV-1a, 64 bits: Zig's `std.hash.Fnv1a_64`, so both sides hash alike.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl Fnv {
-    /// The empty hash.
-    pub const fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    /// Feeds `bytes`.
-    pub fn update(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    /// The hash so far.
-    pub fn value(self) -> u64 {
-        self.0
-    }
-
-    /// The hash of `bytes`.
-    pub fn hash(bytes: &[u8]) -> u64 {
-        let mut h = Fnv::new();
-        h.update(bytes);
-        h.value()
-    }
-}
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv::new()
-    }
+/// FNV-1a, 64 bits, of `bytes`: Zig's `std.hash.Fnv1a_64`, so both sides
+/// hash alike.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h = FnvHasher::default();
+    h.write(bytes);
+    h.finish()
 }
 
 /// What the scripted sink records, shared with the executor that writes the
 /// op lines around its drain lines.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Recorder {
     trace: String,
     calls: u64,
     out_len: u64,
-    out_hash: Fnv,
+    out_hash: FnvHasher,
+}
+
+// By hand: `FnvHasher` has no `Debug`; the hash so far is what matters.
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("calls", &self.calls)
+            .field("out_len", &self.out_len)
+            .field("out_hash", &format_args!("{:016x}", self.out_hash.finish()))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The scripted sink: drain call `k` accepts up to `budget[k % len]` bytes
@@ -140,7 +124,7 @@ impl Sink for Scripted {
 /// Accepts up to `left` bytes of `bytes`, in order.
 fn take(rec: &mut Recorder, bytes: &[u8], left: &mut usize) {
     let k = bytes.len().min(*left);
-    rec.out_hash.update(&bytes[..k]);
+    rec.out_hash.write(&bytes[..k]);
     rec.out_len += k as u64;
     *left -= k;
 }
@@ -242,7 +226,7 @@ fn execute(script: &Script, mutant: Option<Mutant>, flag_only: bool, release: Re
                 "end drains={} out_len={} out_hash={:016x}\n",
                 r.calls,
                 r.out_len,
-                r.out_hash.value()
+                r.out_hash.finish()
             )
         }
         SinkKind::Fixed => {
@@ -287,11 +271,7 @@ fn newest(bytes: &[u8]) -> &[u8] {
 }
 
 fn written_line(bytes: &[u8]) -> String {
-    format!(
-        "end written={} hash={:016x}\n",
-        bytes.len(),
-        Fnv::hash(bytes)
-    )
+    format!("end written={} hash={:016x}\n", bytes.len(), fnv1a(bytes))
 }
 
 struct Exec {
@@ -359,7 +339,7 @@ impl Exec {
             " end={} cap={} buf={:016x}",
             w.end(),
             w.capacity(),
-            Fnv::hash(newest(w.buffered()))
+            fnv1a(newest(w.buffered()))
         );
     }
 }
@@ -514,4 +494,18 @@ fn apply(w: &mut DynWriter<'_>, op: &Op) -> Result<Option<usize>, WriteFailed> {
         }
         Op::Skip { .. } => unreachable!("skips are handled by the caller"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fnv1a;
+
+    /// The vectors of Zig's own test of `std.hash.Fnv1a_64`
+    /// (`lib/std/hash/fnv.zig`): the Zig harness and this executor hash alike.
+    #[test]
+    fn fnv1a_matches_zigs_fnv1a_64() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 }

@@ -11,7 +11,7 @@ use std::thread::{self, JoinHandle};
 
 use pinned_zig::BuildOptions;
 
-use crate::exec::Fnv;
+use crate::exec::fnv1a;
 use crate::script::Script;
 
 /// The harness source (its entry point and the trace code it shares with
@@ -153,7 +153,7 @@ impl Harness {
         }
         let exe = work.join(format!(
             "harness-{prefix}{:016x}",
-            Fnv::hash(format!("{}\n{SOURCE}", pin.version).as_bytes())
+            fnv1a(format!("{}\n{SOURCE}", pin.version).as_bytes())
         ));
         if !exe.is_file() {
             let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("zig/harness.zig");

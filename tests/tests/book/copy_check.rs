@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -128,9 +129,9 @@ pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
 /// 64-bit FNV-1a: a stable hash (unlike `DefaultHasher`, it is specified),
 /// so binary names survive toolchain updates.
 fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let mut hash = fnv::FnvHasher::default();
+    hash.write(text.as_bytes());
+    hash.finish()
 }
 
 /// The binary name of a snippet: its chapter and a hash of its copied text.

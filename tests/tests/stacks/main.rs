@@ -26,6 +26,7 @@ mod markdown;
 mod layout;
 mod strace;
 
+use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -85,10 +86,11 @@ fn work_dir() -> PathBuf {
     dir
 }
 
+/// FNV-1a 64: names cached executables by their source.
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    let mut hash = fnv::FnvHasher::default();
+    hash.write(bytes);
+    hash.finish()
 }
 
 /// Builds a Zig program of the chapter (Debug, the pinned 0.15.1), cached
