@@ -332,14 +332,19 @@ impl Browser {
         )))
     }
 
+    /// Navigates to `url`, as a step named after it.
+    pub(crate) async fn goto(&self, url: &str) -> Result<(), String> {
+        self.step(&format!("loading {url}"), self.client().goto(url))
+            .await
+    }
+
     /// Navigates to `url`, waits until the page has settled, and returns the
     /// console errors and requests of that load.
     pub(crate) async fn visit(&self, url: &str) -> Result<Visit, String> {
         // Whatever earlier pages logged is not this page's.
         self.logs("browser").await?;
         self.logs("performance").await?;
-        self.step(&format!("loading {url}"), self.client().goto(url))
-            .await?;
+        self.goto(url).await?;
         self.settle(url).await?;
         let visit = self.collect().await?;
         if !visit.requests.iter().any(|r| r.url == url) {
@@ -606,6 +611,17 @@ fn driver_port(driver: &mut Child) -> Result<u16, String> {
         Ok(Err(e)) => Err(format!("chromedriver printed a bad port: {e}")),
         Err(_) => Err("chromedriver did not report its port within 20 s".to_string()),
     }
+}
+
+/// The strings of a JSON array that a page script returned; nothing when
+/// `value` is not an array, and other elements are skipped.
+pub(crate) fn strings<'a, C: FromIterator<&'a str>>(value: &'a Json) -> C {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .collect()
 }
 
 /// Writes `bytes` as `name` under the artifacts directory.

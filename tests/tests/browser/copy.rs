@@ -41,9 +41,7 @@ pub(crate) async fn check(
     let mut copied = 0;
     for page in &chapters {
         let url = site.server.url(page);
-        browser
-            .step(&format!("loading {url}"), browser.client().goto(&url))
-            .await?;
+        browser.goto(&url).await?;
         browser.open_details().await?;
         let blocks = browser
             .step(

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine as _;
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
-use crate::browser::{Browser, save_artifact};
+use crate::browser::{Browser, save_artifact, strings};
 use crate::pages::{report_diagrams, report_visit};
 use crate::site::{Site, repo_root};
 use crate::{Problems, toc};
@@ -79,12 +79,7 @@ async fn not_found(
             vec![],
         )
         .await?;
-    let hrefs: BTreeSet<&str> = hrefs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
+    let hrefs: BTreeSet<&str> = strings(&hrefs);
     if hrefs.is_empty() {
         problems.add(&at, "the 404 page has no link to the book");
     }
@@ -144,9 +139,7 @@ async fn edit_links(
     let root = repo_root();
     for page in chapters {
         let url = site.server.url(page);
-        browser
-            .step(&format!("loading {url}"), browser.client().goto(&url))
-            .await?;
+        browser.goto(&url).await?;
         let found = browser
             .eval(
                 "const edit = document.querySelector('a[rel=\"edit\"]');
@@ -268,12 +261,7 @@ async fn print_page(
             vec![],
         )
         .await?;
-    let headings: Vec<&str> = found["headings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
+    let headings: Vec<&str> = strings(&found["headings"]);
     for title in titles {
         if !headings.contains(&title.as_str()) {
             problems.add(page, format!("does not hold the chapter \"{title}\""));

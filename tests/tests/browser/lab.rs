@@ -243,9 +243,7 @@ pub(crate) async fn check(
     }
     let harness = Harness::build_wasm32_twin().map_err(|e| e.to_string())?;
     let url = site.server.url(PAGE);
-    browser
-        .step(&format!("loading {url}"), browser.client().goto(&url))
-        .await?;
+    browser.goto(&url).await?;
     browser
         .eval(
             "document.querySelector('.buffer-lab')?.scrollIntoView()",

@@ -85,9 +85,7 @@ struct PageLinks {
 /// The links of `page` (a chapter), read in the browser.
 async fn read_links(browser: &Browser, site: &Site, page: &str) -> Result<PageLinks, String> {
     let url = site.server.url(page);
-    browser
-        .step(&format!("loading {url}"), browser.client().goto(&url))
-        .await?;
+    browser.goto(&url).await?;
     browser.open_details().await?;
     let value = browser.eval(LINKS, vec![json!(LINKED_FROM)]).await?;
     if value.is_null() {
@@ -287,9 +285,7 @@ async fn follow(
         .eval("return location.href.split('#')[0]", vec![])
         .await?;
     if here.as_str() != Some(url.as_str()) {
-        browser
-            .step(&format!("loading {url}"), browser.client().goto(&url))
-            .await?;
+        browser.goto(&url).await?;
     }
     // Also after a jump within the page: going back does not keep them open.
     browser.open_details().await?;

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use serde_json::{Value as Json, json};
+use serde_json::json;
 
-use crate::browser::Browser;
+use crate::browser::{Browser, strings};
 use crate::site::Site;
 use crate::{Problems, toc};
 
@@ -46,9 +46,7 @@ pub(crate) async fn check(
     let mut texts = BTreeMap::new();
     for page in &chapters {
         let url = site.server.url(page);
-        browser
-            .step(&format!("loading {url}"), browser.client().goto(&url))
-            .await?;
+        browser.goto(&url).await?;
         let text = browser
             .eval("return document.querySelector('main').innerText", vec![])
             .await?;
@@ -74,9 +72,7 @@ async fn search(
     let start = &chapters[0];
     let at = format!("{start} (search for \"{term}\")");
     let url = site.server.url(start);
-    browser
-        .step(&format!("loading {url}"), browser.client().goto(&url))
-        .await?;
+    browser.goto(&url).await?;
     let toggle = browser.find("#mdbook-search-toggle").await?;
     browser
         .step("opening the search bar", toggle.click())
@@ -107,12 +103,7 @@ async fn search(
             vec![],
         )
         .await?;
-    let hrefs: Vec<&str> = found["hrefs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
+    let hrefs: Vec<&str> = strings(&found["hrefs"]);
     let limit = found["limit"].as_u64().unwrap_or(0) as usize;
     let result_pages: BTreeSet<String> =
         hrefs.iter().filter_map(|h| toc::page_of(site, h)).collect();

@@ -1,8 +1,6 @@
 //! Finding the book's chapters and naming pages, from the site itself.
 
-use serde_json::Value as Json;
-
-use crate::browser::Browser;
+use crate::browser::{Browser, strings};
 use crate::site::Site;
 
 /// The chapters, in table-of-contents order, as paths relative to the site
@@ -19,12 +17,7 @@ pub(crate) async fn chapters(browser: &Browser, site: &Site) -> Result<Vec<Strin
         )
         .await?;
     let mut chapters = Vec::new();
-    for href in hrefs
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-    {
+    for href in strings::<Vec<_>>(&hrefs) {
         if href.contains('#') {
             continue;
         }

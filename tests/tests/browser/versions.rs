@@ -16,7 +16,7 @@ use std::fs;
 
 use serde_json::Value as Json;
 
-use crate::browser::Browser;
+use crate::browser::{Browser, strings};
 use crate::site::Site;
 use crate::{Problems, toc};
 
@@ -380,12 +380,7 @@ async fn check_page(
         }
     }
     let switches = state["switches"].as_u64().unwrap_or(0) as usize;
-    let checked: Vec<&str> = state["checked"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
+    let checked: Vec<&str> = strings(&state["checked"]);
     if checked.len() != switches || checked.iter().any(|v| *v != version) {
         problems.add(&at, format!("{switches} switches, checked: {checked:?}"));
     }
