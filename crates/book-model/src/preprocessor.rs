@@ -49,6 +49,35 @@ fn preprocess(preprocessor: &dyn Preprocessor) -> Result<(), Error> {
         .map_err(|e| Error::msg(format!("writing the book: {e}")))
 }
 
+/// Replaces the content of every chapter that has a source file with
+/// `process(path, content)`, where `path` is the chapter's file relative to
+/// the source directory (`source_path`, else `path`); keeps going after a
+/// chapter fails, so one run reports every chapter's problems.
+///
+/// # Errors
+/// The problems of every chapter that failed, in book order; the book is
+/// then dropped.
+pub fn process_chapters<D>(
+    mut book: mdbook_preprocessor::book::Book,
+    mut process: impl FnMut(&std::path::Path, &str) -> Result<String, Vec<D>>,
+) -> Result<mdbook_preprocessor::book::Book, Vec<D>> {
+    let mut problems = Vec::new();
+    book.for_each_chapter_mut(|chapter| {
+        let Some(path) = chapter.source_path.as_ref().or(chapter.path.as_ref()) else {
+            return;
+        };
+        match process(path, &chapter.content) {
+            Ok(content) => chapter.content = content,
+            Err(mut found) => problems.append(&mut found),
+        }
+    });
+    if problems.is_empty() {
+        Ok(book)
+    } else {
+        Err(problems)
+    }
+}
+
 /// The error of a run that found `problems`: one a line, then their count,
 /// as mdBook shows a failed preprocessor.
 pub fn failure<D: Display>(problems: &[D]) -> Error {
@@ -77,5 +106,41 @@ mod tests {
             format!("{e:#}"),
             "book/a.md:3: bad\nbook/a.md:9: bad\n2 error(s); fix them to build the book"
         );
+    }
+
+    #[test]
+    fn every_chapter_is_processed_and_every_failure_reported() {
+        use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+        let chapter = |name: &str, text: &str| {
+            BookItem::Chapter(Chapter::new(
+                name,
+                text.into(),
+                format!("{name}.md"),
+                vec![],
+            ))
+        };
+        let book = Book::new_with_items(vec![
+            chapter("a", "fine"),
+            BookItem::Chapter(Chapter::new_draft("draft", vec![])),
+            chapter("b", "bad"),
+            chapter("c", "bad"),
+        ]);
+        let fail = |path: &std::path::Path, text: &str| match text {
+            "bad" => Err(vec![path.display().to_string()]),
+            _ => Ok(text.to_uppercase()),
+        };
+        let problems = process_chapters(book.clone(), fail).unwrap_err();
+        assert_eq!(problems, ["b.md", "c.md"]);
+
+        let book = Book::new_with_items(vec![chapter("a", "fine"), chapter("b", "also")]);
+        let done = process_chapters(book, fail).unwrap();
+        let texts: Vec<&str> = done
+            .iter()
+            .filter_map(|item| match item {
+                BookItem::Chapter(ch) => Some(ch.content.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["FINE", "ALSO"]);
     }
 }

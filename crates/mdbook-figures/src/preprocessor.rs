@@ -5,7 +5,6 @@ use crate::{Diagnostic, Figures, process_chapter};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use std::path::PathBuf;
 
 /// The preprocessor's name: its table in `book.toml` is
 /// `[preprocessor.figures]`.
@@ -63,22 +62,8 @@ pub fn run(
             message: e,
         }]
     })?;
-    let mut problems = Vec::new();
-    book.for_each_mut(|item| {
-        let BookItem::Chapter(ch) = item else { return };
-        let Some(path) = ch.source_path.clone().or_else(|| ch.path.clone()) else {
-            return;
-        };
+    book_model::preprocessor::process_chapters(book, |path, content| {
         let depth = path.components().count().saturating_sub(1);
-        let file: PathBuf = src.join(&path);
-        match process_chapter(&file, &ch.content, &figures, depth) {
-            Ok(content) => ch.content = content,
-            Err(mut d) => problems.append(&mut d),
-        }
-    });
-    if problems.is_empty() {
-        Ok(book)
-    } else {
-        Err(problems)
-    }
+        process_chapter(&src.join(path), content, &figures, depth)
+    })
 }

@@ -2,7 +2,7 @@
 //! every chapter, book out.
 
 use crate::{Diagnostic, process_chapter};
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
@@ -36,25 +36,9 @@ impl Preprocessor for Plots {
 ///
 /// # Errors
 /// Every diagnostic of every chapter.
-pub fn run(
-    ctx: &PreprocessorContext,
-    mut book: Book,
-) -> std::result::Result<Book, Vec<Diagnostic>> {
-    let src = ctx.config.book.src.clone();
-    let mut problems = Vec::new();
-    book.for_each_mut(|item| {
-        let BookItem::Chapter(ch) = item else { return };
-        let Some(path) = ch.source_path.clone().or_else(|| ch.path.clone()) else {
-            return;
-        };
-        match process_chapter(&src.join(path), &ch.content) {
-            Ok(content) => ch.content = content,
-            Err(mut d) => problems.append(&mut d),
-        }
-    });
-    if problems.is_empty() {
-        Ok(book)
-    } else {
-        Err(problems)
-    }
+pub fn run(ctx: &PreprocessorContext, book: Book) -> std::result::Result<Book, Vec<Diagnostic>> {
+    let src = &ctx.config.book.src;
+    book_model::preprocessor::process_chapters(book, |path, content| {
+        process_chapter(&src.join(path), content)
+    })
 }
