@@ -27,6 +27,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group};
 use mdbook_vault::{Chapter, Options, Problem, process};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use zigio::random::SplitMix64;
 
 /// Words headings are made of: four of 64 give 16 million combinations.
 const WORDS: &[&str] = &[
@@ -96,20 +97,12 @@ const WORDS: &[&str] = &[
     "bytes",
 ];
 
-/// splitmix64: a deterministic stream of pseudo-random numbers.
-struct Rng(u64);
+/// Draws from Zig's SplitMix64: a deterministic stream fixed by its seed.
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.0.next() % n as u64) as usize
     }
 }
 
@@ -117,7 +110,9 @@ impl Rng {
 /// broken links to it on "Links". Returns the book and how many of the links
 /// are misspellings (which must get a suggestion).
 fn broken_headings(headings: usize, links: usize) -> (Vec<Chapter>, usize) {
-    let mut rng = Rng(0x5eed ^ (headings as u64) << 20 ^ links as u64);
+    let mut rng = Rng(SplitMix64::init(
+        0x5eed ^ (headings as u64) << 20 ^ links as u64,
+    ));
     let mut titles: Vec<String> = Vec::with_capacity(headings);
     let mut seen = std::collections::HashSet::new();
     while titles.len() < headings {

@@ -15,24 +15,17 @@
 use mdbook_vault::{Chapter, MarkdownOptions, Options, Output, Problem, process};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use zigio::random::SplitMix64;
 
 /// How many books one run checks.
 const BOOKS: u64 = 300;
 
-/// splitmix64: a deterministic stream of pseudo-random numbers.
-struct Rng(u64);
+/// Draws from Zig's SplitMix64: a deterministic stream fixed by its seed.
+struct Rng(SplitMix64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.0.next() % n as u64) as usize
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -261,7 +254,7 @@ fn chapter(rng: &mut Rng, name: &str, names: &[String], mode: Mode) -> String {
 }
 
 fn book(seed: u64) -> Vec<Chapter> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng(SplitMix64::init(seed));
     let mode = if rng.chance(50) {
         Mode::Clean
     } else {

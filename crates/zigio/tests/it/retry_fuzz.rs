@@ -16,10 +16,11 @@
 
 use crate::common;
 
-use common::{Scripted, SplitMix64, Step};
+use common::{Scripted, Step};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Read};
+use zigio::random::SplitMix64;
 use zigio::{DynWriter, Instrumented, Writer};
 
 /// Sequences per writer kind.
@@ -60,12 +61,12 @@ impl Op {
 }
 
 fn below(rng: &mut SplitMix64, n: u64) -> u64 {
-    rng.next_u64() % n
+    rng.next() % n
 }
 
 fn bytes(rng: &mut SplitMix64, max: u64) -> Vec<u8> {
     let len = below(rng, max + 1) as usize;
-    (0..len).map(|_| rng.next_u64() as u8).collect()
+    (0..len).map(|_| rng.next() as u8).collect()
 }
 
 fn ops(rng: &mut SplitMix64, max_len: u64) -> Vec<Op> {
@@ -82,7 +83,7 @@ fn ops(rng: &mut SplitMix64, max_len: u64) -> Vec<Op> {
                 pattern: bytes(rng, 5),
                 splat: below(rng, max_len / 2) as usize,
             },
-            4 => Op::SplatByte(rng.next_u64() as u8, below(rng, max_len * 2) as usize),
+            4 => Op::SplatByte(rng.next() as u8, below(rng, max_len * 2) as usize),
             _ => Op::Flush,
         })
         .collect()
@@ -242,7 +243,7 @@ fn capacity(rng: &mut SplitMix64) -> usize {
 fn plain_instrumented_and_hashed_writers_over_a_failing_sink() {
     let mut counts = Counts::default();
     for seed in 0..SEQUENCES {
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::init(seed);
         let ops = ops(&mut rng, 30);
         let case = format!("seed {seed}");
 
@@ -336,7 +337,7 @@ impl io::Write for Flaky {
 fn io_sink_over_a_would_block_writer() {
     let mut counts = Counts::default();
     for seed in 0..SEQUENCES {
-        let mut rng = SplitMix64::new(seed ^ 0x5eed);
+        let mut rng = SplitMix64::init(seed ^ 0x5eed);
         let ops = ops(&mut rng, 30);
         let flaky = Flaky {
             script: script(&mut rng),
@@ -402,14 +403,14 @@ fn drain_pipe(pipe: &mut File, into: &mut Vec<u8>, max: usize) {
 fn file_writer_over_a_non_blocking_pipe_that_fills() {
     let mut counts = Counts::default();
     for seed in 0..SEQUENCES / 3 {
-        let mut rng = SplitMix64::new(seed ^ 0xea6a1);
+        let mut rng = SplitMix64::init(seed ^ 0xea6a1);
         let ops = ops(&mut rng, 1500);
         for hashed in [false, true] {
             let (pr, pw) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::NONBLOCK).unwrap();
             rustix::pipe::fcntl_setpipe_size(&pw, 4096).unwrap();
             let mut reader = File::from(pr);
             let mut received = Vec::new();
-            let mut take = SplitMix64::new(seed);
+            let mut take = SplitMix64::init(seed);
             let mut on_fail = || {
                 let max = 1 + below(&mut take, 3000) as usize;
                 drain_pipe(&mut reader, &mut received, max);
@@ -452,7 +453,7 @@ fn file_writer_over_a_non_blocking_pipe_that_fills() {
 fn terminal_writers_hold_count_and_digest_the_model() {
     let mut counts = Counts::default();
     for seed in 0..SEQUENCES {
-        let mut rng = SplitMix64::new(seed ^ 0x7e2);
+        let mut rng = SplitMix64::init(seed ^ 0x7e2);
         let ops = ops(&mut rng, 60);
         let mut a = Writer::allocating();
         let model = apply(&mut a, &ops, &mut counts, &mut || {});

@@ -7,7 +7,8 @@
 
 use crate::common;
 
-use common::{Scripted, SplitMix64, Step, accepted};
+use common::{Scripted, Step, accepted};
+use zigio::random::SplitMix64;
 use zigio::{Buffer, Limit, WriteFailed, Writer};
 
 // ---------------------------------------------------------------------------
@@ -166,11 +167,11 @@ fn allocating_growth_from_capacity_64_matches_zig() {
 /// the drain schedule, so the content here is a position-dependent pattern
 /// that makes loss, duplication or reordering visible.
 fn exp4a_writes() -> Vec<Vec<u8>> {
-    let mut rng = SplitMix64::new(42);
+    let mut rng = SplitMix64::init(42);
     let mut pos = 0u64;
     (0..1000)
         .map(|_| {
-            let len = 3 + (rng.next_u64() % 38) as usize;
+            let len = 3 + (rng.next() % 38) as usize;
             (0..len)
                 .map(|_| {
                     pos += 1;
