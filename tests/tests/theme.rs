@@ -8,8 +8,6 @@
 //! applied" fails with a diff; so does a change whose original text is no
 //! longer in mdBook's file (after an upgrade of mdBook, say).
 
-use std::env;
-use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -151,19 +149,6 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `PATH` with cargo's bin directory first, where `cargo xtask setup`
-/// installs the pinned mdbook.
-fn path_with_cargo_bin() -> OsString {
-    let cargo_home = env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
-    let mut dirs: Vec<PathBuf> = cargo_home.map(|h| h.join("bin")).into_iter().collect();
-    if let Some(path) = env::var_os("PATH") {
-        dirs.extend(env::split_paths(&path));
-    }
-    env::join_paths(dirs).unwrap_or_default()
-}
-
 /// mdBook's theme, as `mdbook init --theme` writes it.
 fn mdbook_theme() -> PathBuf {
     let book = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mdbook-theme");
@@ -171,7 +156,7 @@ fn mdbook_theme() -> PathBuf {
     fs::create_dir_all(&book).expect("a scratch directory");
     let version = Command::new("mdbook")
         .arg("--version")
-        .env("PATH", path_with_cargo_bin())
+        .env("PATH", book_model::mdbook::path_with_cargo_bin())
         .output()
         .expect("mdbook runs (`cargo xtask setup` installs mdbook 0.5.4)");
     let version = String::from_utf8_lossy(&version.stdout);
@@ -185,7 +170,7 @@ fn mdbook_theme() -> PathBuf {
             "init", "--theme", "--force", "--ignore", "none", "--title", "scratch",
         ])
         .arg(&book)
-        .env("PATH", path_with_cargo_bin())
+        .env("PATH", book_model::mdbook::path_with_cargo_bin())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .status()

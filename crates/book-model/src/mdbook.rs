@@ -1,5 +1,7 @@
 //! The `mdbook` binary the book is built with, for tests that run it.
 
+use std::env;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,9 +15,9 @@ pub const VERSION: &str = "mdbook v0.5.4";
 /// None is: the message says how to install it.
 pub fn find() -> Result<PathBuf, String> {
     let candidates = [
-        std::env::var_os("MDBOOK").map(PathBuf::from),
+        env::var_os("MDBOOK").map(PathBuf::from),
         Some(PathBuf::from("mdbook")),
-        std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin/mdbook")),
+        Some(cargo_bin().join("mdbook")),
     ];
     for candidate in candidates.into_iter().flatten() {
         if let Ok(out) = Command::new(&candidate).arg("--version").output()
@@ -28,4 +30,25 @@ pub fn find() -> Result<PathBuf, String> {
         "{VERSION} not found: run `cargo xtask setup`, or set MDBOOK, or put it on PATH or in \
          ~/.cargo/bin"
     ))
+}
+
+/// Cargo's bin directory, where `cargo xtask setup` installs the pinned
+/// mdbook and its preprocessors: `$CARGO_HOME/bin`, else `~/.cargo/bin`,
+/// else `.cargo/bin`.
+pub fn cargo_bin() -> PathBuf {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// `PATH` with [`cargo_bin`] in front, for running mdbook as `cargo xtask`
+/// does: its preprocessors are found there too.
+pub fn path_with_cargo_bin() -> OsString {
+    let mut dirs = vec![cargo_bin()];
+    if let Some(path) = env::var_os("PATH") {
+        dirs.extend(env::split_paths(&path));
+    }
+    env::join_paths(dirs).unwrap_or_default()
 }

@@ -7,7 +7,6 @@
 //! directory instead of building.
 
 use std::env;
-use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -106,7 +105,7 @@ fn build(dir: &Path) -> Result<(), String> {
         .arg("--dest-dir")
         .arg(dir)
         .current_dir(&root)
-        .env("PATH", path_with_cargo_bin())
+        .env("PATH", book_model::mdbook::path_with_cargo_bin())
         // As `cargo xtask build` and `site`: every diagram drawn at build
         // time, or the build fails.
         .env("MDBOOK_DIAGRAMS_REQUIRE", "1")
@@ -166,17 +165,6 @@ fn build(dir: &Path) -> Result<(), String> {
             dir.display()
         ))
     }
-}
-
-fn path_with_cargo_bin() -> OsString {
-    let cargo_home = env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
-    let mut dirs: Vec<PathBuf> = cargo_home.map(|h| h.join("bin")).into_iter().collect();
-    if let Some(path) = env::var_os("PATH") {
-        dirs.extend(env::split_paths(&path));
-    }
-    env::join_paths(dirs).unwrap_or_default()
 }
 
 fn collect_pages(root: &Path, dir: &Path, pages: &mut Vec<String>) -> std::io::Result<()> {
