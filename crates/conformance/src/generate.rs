@@ -1,7 +1,7 @@
 //! Seeded random scripts.
 //!
-//! The same seed always gives the same script (the PRNG is splitmix64,
-//! written out here so that no dependency update can change a script).
+//! The same seed always gives the same script (the generator is Zig's
+//! SplitMix64, [`zigio::random::SplitMix64`]).
 //! Sizes are drawn relative to the buffer so that every buffer size sees
 //! writes that fit, writes that just miss, and writes far larger than the
 //! buffer; the scripted sink's budget mixes 0 (no progress), failure,
@@ -11,25 +11,23 @@
 //! ([`crate::script::validate_op`]), so no script reaches undefined
 //! behaviour on the Zig side.
 
+use zigio::random::SplitMix64;
+
 use crate::script::{Header, Op, Script, SinkKind};
 
-/// splitmix64: a tiny, well-mixed, seedable generator.
+/// A seeded generator: Zig's SplitMix64, with the draws scripts need.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::init(seed))
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     /// Uniform in `0..=max`.

@@ -13,9 +13,10 @@
 use crate::common;
 use crate::support;
 
-use common::{Scripted, SplitMix64, Step};
+use common::{Scripted, Step};
 use std::fs::File;
 use support::{Op, Response, Server, curl};
+use zigio::random::SplitMix64;
 use zigio::{Buffer, DynWriter, Limit, ReadBuffer, Reader, Sink, Writer};
 use zigio_http::{BodyWriter, Framing, Header};
 
@@ -95,12 +96,12 @@ fn parse(wire: &[u8], framing: Framing, eliding: bool) -> Result<Parsed, String>
 }
 
 fn below(rng: &mut SplitMix64, n: u64) -> u64 {
-    rng.next_u64() % n
+    rng.next() % n
 }
 
 fn bytes(rng: &mut SplitMix64, max: u64) -> Vec<u8> {
     let len = below(rng, max + 1) as usize;
-    (0..len).map(|_| rng.next_u64() as u8).collect()
+    (0..len).map(|_| rng.next() as u8).collect()
 }
 
 /// Where a `send_file` reads from.
@@ -131,7 +132,7 @@ fn body_ops(rng: &mut SplitMix64, single_shot: bool) -> Vec<BodyOp> {
         .map(|_| match below(rng, if single_shot { 9 } else { 7 }) {
             0 => BodyOp::WriteAll(bytes(rng, 40)),
             1 => BodyOp::SplatAll(bytes(rng, 6), bytes(rng, 4), below(rng, 30) as usize),
-            2 => BodyOp::SplatByteAll(rng.next_u64() as u8, below(rng, 200) as usize),
+            2 => BodyOp::SplatByteAll(rng.next() as u8, below(rng, 200) as usize),
             3 => BodyOp::Flush,
             4 => BodyOp::SendFileAll(Source::Regular(bytes(rng, 3000))),
             5 => BodyOp::SendFileAll(match below(rng, 3) {
@@ -242,7 +243,7 @@ const TRAILERS: [(&str, &str); 2] = [
 
 /// One body: writes it, ends it, parses the wire, compares with the model.
 fn one_body(seed: u64) {
-    let mut rng = SplitMix64::new(seed);
+    let mut rng = SplitMix64::init(seed);
     let framing_pick = below(&mut rng, 3);
     let eliding = below(&mut rng, 4) == 0;
     let ops = body_ops(&mut rng, framing_pick != 1);
