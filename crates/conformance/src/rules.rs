@@ -1,7 +1,8 @@
 //! Where zigio deliberately differs from Zig 0.15.1: the exclusion rules.
 //!
 //! zigio fixes three bugs of `writeSplatHeaderLimitFinish`
-//! (`Writer.zig:254-291`; the first two are in the catalog, section 1.4):
+//! (`Writer.zig:254-291`; the test `the_two_reproductions_are_excluded`
+//! replays the first two):
 //!
 //! - [`Rule::SplatHeaderLimit`]: for each data element Zig subtracts
 //!   `@min(header.len, remaining)` from the limit instead of the element's
@@ -385,14 +386,14 @@ mod tests {
     }
 
     #[test]
-    fn the_catalog_examples_are_excluded() {
-        // Catalog 1.4 (a): limit 5 with data ["0123456789", "x"] on an
+    fn the_two_reproductions_are_excluded() {
+        // Bug (a): limit 5 with data ["0123456789", "x"] on an
         // unbuffered writer sent 11 bytes.
         assert_eq!(
             zig_0_15_1_bug(&op("", &["0123456789", "x"], 1, Some(5)), SCRIPTED, 0, 0),
             Some(Rule::SplatHeaderLimit)
         );
-        // Catalog 1.4 (b): `writeSplatHeader("HEADER", &.{"abc", ""}, 2)`
+        // Bug (b): `writeSplatHeader("HEADER", &.{"abc", ""}, 2)`
         // on an unbuffered writer divides by zero.
         assert_eq!(
             zig_0_15_1_bug(&op("HEADER", &["abc", ""], 2, None), SCRIPTED, 0, 0),

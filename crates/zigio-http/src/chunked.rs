@@ -47,8 +47,7 @@ pub(super) fn chunk_header(len: u64) -> [u8; CHUNK_HEADER_LEN] {
 ///   `end` can follow it directly with the last chunk), then open the next.
 /// - Chunk open: forward buffered bytes and data, at most the bytes the chunk
 ///   still needs. Our `write_splat_header_limit` enforces that limit for
-///   every piece, so unlike Zig 0.15.1 a chunk can never overrun its header
-///   (catalog section 5, caveat).
+///   every piece, so unlike Zig 0.15.1 a chunk can never overrun its header.
 /// - A chunk this drain opened is finished by this drain: it forwards
 ///   again (from where the output stopped) until the chunk has every byte
 ///   it announced. The announced bytes include the caller's `data`, which

@@ -6,8 +6,8 @@
 //! Every entry point sends the bytes a reader has already buffered first,
 //! with the writer's ordinary `write`/`drain`, and tosses exactly the bytes
 //! taken; only then does it hand the file to the sink's `send_file`. This is
-//! what `Reader.stream` does (`Io/Reader.zig:171-182`), and it keeps the
-//! catalog's reader-buffer `[bug?]`s of Zig 0.15.1 out by construction:
+//! what `Reader.stream` does (`Io/Reader.zig:171-182`), and it keeps two
+//! reader-buffer bugs of Zig 0.15.1 out by construction:
 //! no sink sees buffered bytes, so none can skip them (Zig's
 //! `sendFileBuffered` seeks to `pos + n`) and the read fallback cannot read
 //! past them (Zig's `sendFileReading` reads at `pos`).
