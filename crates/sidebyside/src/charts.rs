@@ -4,11 +4,12 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
+use crate::Error;
 use crate::results::{Results, SweepResult};
 use crate::spec::{Impl, Measure};
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("drawing a chart failed: {e}")
+fn err(e: impl std::fmt::Display) -> Error {
+    Error::Chart(e.to_string())
 }
 
 /// The colour of an implementation, the same in every chart.
@@ -28,7 +29,7 @@ const SLOWER: RGBColor = RGBColor(0xd6, 0x27, 0x28);
 /// Horizontal bars of every time ratio, with a line at 1: left of it,
 /// zigio (the numerator) is faster. Bars longer than the axis are cut and
 /// labelled with their value.
-pub fn ratios_svg(results: &Results) -> Result<String, String> {
+pub fn ratios_svg(results: &Results) -> Result<String, Error> {
     let bars: Vec<(String, f64)> = results
         .workloads
         .iter()
@@ -108,7 +109,7 @@ pub fn ratios_svg(results: &Results) -> Result<String, String> {
 
 /// Horizontal bars of system calls per case (logarithmic axis), one colour
 /// per implementation.
-pub fn syscalls_svg(results: &Results) -> Result<String, String> {
+pub fn syscalls_svg(results: &Results) -> Result<String, Error> {
     let bars: Vec<(String, Impl, u64)> = results
         .workloads
         .iter()
@@ -186,7 +187,7 @@ pub fn size_label(bytes: usize) -> String {
 
 /// Throughput (MB/s, logarithmic) against buffer size (one tick per size
 /// measured), one line per implementation.
-pub fn sweep_svg(sweep: &SweepResult) -> Result<String, String> {
+pub fn sweep_svg(sweep: &SweepResult) -> Result<String, Error> {
     let values = sweep.series.iter().flat_map(|s| s.mb_per_s.iter().copied());
     let max = values.clone().fold(1.0_f64, f64::max) * 2.0;
     let min = values.filter(|v| *v > 0.0).fold(max, f64::min) / 2.0;

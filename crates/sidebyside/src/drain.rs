@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::report::median;
 use crate::runner::{Programs, rotated, run_timed};
 use crate::spec::{self, Clock, Impl, Job, Target};
@@ -76,7 +77,7 @@ fn largest_win(sizes: &[usize], ratios: &[f64]) -> Option<usize> {
 ///
 /// # Errors
 /// The first process that fails, with its output.
-pub fn run(rounds: u32, scale: u64, p: &Programs) -> Result<Vec<DrainSweep>, String> {
+pub fn run(rounds: u32, scale: u64, p: &Programs) -> Result<Vec<DrainSweep>, Error> {
     let mut out = Vec::new();
     for target in [Target::Null, Target::Pipe] {
         let clock = spec::clock_of(target);

@@ -15,6 +15,7 @@
 
 pub mod charts;
 pub mod drain;
+pub mod error;
 pub mod machine;
 pub mod render;
 pub mod report;
@@ -23,3 +24,5 @@ pub mod runner;
 pub mod spec;
 pub mod strace;
 pub mod worker;
+
+pub use error::Error;

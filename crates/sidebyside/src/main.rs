@@ -3,6 +3,7 @@
 use std::fs;
 use std::process::ExitCode;
 
+use sidebyside::Error;
 use sidebyside::render::{BookPaths, render};
 use sidebyside::results::Results;
 use sidebyside::runner::{Options, out_dir, run};
@@ -25,21 +26,24 @@ worker  run one case (the runner starts it; zigio, zigio-dyn or std)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("run") => run_command(&args[1..]),
-        Some("render") => render(&BookPaths::repository()).map(|()| {
-            eprintln!(
-                "sidebyside: wrote the tables of {} into {}",
-                BookPaths::repository().page().display(),
-                BookPaths::repository().generated().display()
-            );
-        }),
-        Some("worker") => sidebyside::worker::main(&args[1..]),
+    // The worker's errors are the messages it prints for the runner.
+    let result: Result<(), Box<dyn std::error::Error>> = match args.first().map(String::as_str) {
+        Some("run") => run_command(&args[1..]).map_err(Into::into),
+        Some("render") => render(&BookPaths::repository())
+            .map(|()| {
+                eprintln!(
+                    "sidebyside: wrote the tables of {} into {}",
+                    BookPaths::repository().page().display(),
+                    BookPaths::repository().generated().display()
+                );
+            })
+            .map_err(Into::into),
+        Some("worker") => sidebyside::worker::main(&args[1..]).map_err(Into::into),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
         }
-        _ => Err(USAGE.to_string()),
+        _ => Err(USAGE.into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,7 +55,7 @@ fn main() -> ExitCode {
 }
 
 /// The options of `run`, and whether `--allow-dirty` was given.
-fn parse_options(args: &[String]) -> Result<(Options, bool), String> {
+fn parse_options(args: &[String]) -> Result<(Options, bool), Error> {
     let mut o = Options {
         rounds: 5,
         sweep_rounds: 3,
@@ -70,14 +74,14 @@ fn parse_options(args: &[String]) -> Result<(Options, bool), String> {
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
             it.next()
-                .ok_or_else(|| format!("{name} needs a value"))
+                .ok_or_else(|| Error::Usage(format!("{name} needs a value")))
                 .cloned()
         };
-        let number = |name: &str, v: String| -> Result<u32, String> {
+        let number = |name: &str, v: String| -> Result<u32, Error> {
             v.parse()
                 .ok()
                 .filter(|n| *n > 0)
-                .ok_or_else(|| format!("{name} must be a positive number, not `{v}`"))
+                .ok_or_else(|| Error::Usage(format!("{name} must be a positive number, not `{v}`")))
         };
         match a.as_str() {
             "--rounds" => o.rounds = number(a, value(a)?)?,
@@ -91,7 +95,7 @@ fn parse_options(args: &[String]) -> Result<(Options, bool), String> {
             "--no-sweep" => o.sweep = false,
             "--no-strace" => o.strace = false,
             "--allow-dirty" => allow_dirty = true,
-            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+            other => return Err(Error::Usage(format!("unknown option `{other}`\n\n{USAGE}"))),
         }
     }
     Ok((o, allow_dirty))
@@ -102,19 +106,23 @@ fn parse_options(args: &[String]) -> Result<(Options, bool), String> {
 ///
 /// # Errors
 /// git cannot be run or fails.
-fn uncommitted_changes() -> Result<Vec<String>, String> {
+fn uncommitted_changes() -> Result<Vec<String>, Error> {
+    let who = "`git status --porcelain`";
     let out = std::process::Command::new("git")
         .arg("-C")
         .arg(env!("CARGO_MANIFEST_DIR"))
         .args(["status", "--porcelain"])
         .output()
-        .map_err(|e| format!("cannot run git to check the working tree: {e}"))?;
+        .map_err(Error::process(
+            who,
+            "cannot run git to check the working tree",
+        ))?;
     if !out.status.success() {
-        return Err(format!(
-            "`git status --porcelain` failed ({}): {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(Error::Failed {
+            who: who.to_string(),
+            status: out.status,
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -126,25 +134,16 @@ fn uncommitted_changes() -> Result<Vec<String>, String> {
 ///
 /// # Errors
 /// The changes, the first few of them listed, and how to go on.
-fn check_clean(changes: &[String]) -> Result<(), String> {
+fn check_clean(changes: &[String]) -> Result<(), Error> {
     if changes.is_empty() {
         return Ok(());
     }
-    let shown: Vec<&str> = changes.iter().take(8).map(String::as_str).collect();
-    let more = changes.len().saturating_sub(shown.len());
-    Err(format!(
-        "the working tree has uncommitted changes, so the recorded data would not say what ran:\n  {}{}\n\
-         commit or stash them, or run `cargo xtask bench --allow-dirty` (the page then shows it)",
-        shown.join("\n  "),
-        if more > 0 {
-            format!("\n  ... and {more} more")
-        } else {
-            String::new()
-        }
-    ))
+    Err(Error::Dirty {
+        changes: changes.to_vec(),
+    })
 }
 
-fn run_command(args: &[String]) -> Result<(), String> {
+fn run_command(args: &[String]) -> Result<(), Error> {
     let (options, allow_dirty) = parse_options(args)?;
     let complete = options.scale == 1 && options.only.is_empty() && options.sweep && options.strace;
     if complete && !allow_dirty {
@@ -160,7 +159,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
         dir.join(format!("results-{stamp}.json")),
         dir.join("latest.json"),
     ] {
-        fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        fs::write(&path, &json).map_err(Error::io("write", &path))?;
     }
     print_summary(&results);
     if !complete {
@@ -173,10 +172,9 @@ fn run_command(args: &[String]) -> Result<(), String> {
     let paths = BookPaths::repository();
     let data = paths.data();
     if let Some(parent) = data.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
     }
-    fs::write(&data, &json).map_err(|e| format!("cannot write {}: {e}", data.display()))?;
+    fs::write(&data, &json).map_err(Error::io("write", &data))?;
     render(&paths)?;
     eprintln!(
         "sidebyside: saved {} and regenerated the tables of {} in {}",
@@ -237,9 +235,9 @@ mod tests {
 
     #[test]
     fn a_dirty_tree_is_refused_with_its_changes() {
-        assert_eq!(check_clean(&[]), Ok(()));
+        assert!(check_clean(&[]).is_ok());
         let changes: Vec<String> = (0..10).map(|i| format!(" M file{i}.rs")).collect();
-        let e = check_clean(&changes).unwrap_err();
+        let e = check_clean(&changes).unwrap_err().to_string();
         assert!(
             e.contains(" M file0.rs") && e.contains(" M file7.rs"),
             "{e}"

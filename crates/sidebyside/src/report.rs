@@ -1,6 +1,8 @@
 //! What a benchmark process prints on standard error, and the statistics
 //! the runner draws from it.
 
+use crate::Error;
+
 /// One process's report: the time of each repetition and the bytes the
 /// last one moved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,14 +19,14 @@ pub struct Report {
 /// Rust worker and `bench.zig` print them.
 ///
 /// # Errors
-/// A message quoting `who` and the first line that is not part of a
-/// report (for example a panic message), or a missing `bytes` line.
-pub fn parse_report(text: &str, who: &str) -> Result<Report, String> {
+/// An [`Error::Output`] quoting `who` and the first line that is not part
+/// of a report (for example a panic message), or a missing `bytes` line.
+pub fn parse_report(text: &str, who: &str) -> Result<Report, Error> {
     let mut ns = Vec::new();
     let mut cpu = Vec::new();
     let mut bytes = None;
     for (i, line) in text.lines().enumerate() {
-        let bad = || format!("{who}: line {} of its report: `{line}`", i + 1);
+        let bad = || Error::output(who, format!("line {} of its report: `{line}`", i + 1));
         let fields: Vec<&str> = line.split(' ').collect();
         let numbers: Vec<u64> = fields[1..]
             .iter()
@@ -39,7 +41,8 @@ pub fn parse_report(text: &str, who: &str) -> Result<Report, String> {
             _ => return Err(bad()),
         }
     }
-    let bytes = bytes.ok_or_else(|| format!("{who}: no `bytes` line in its report: `{text}`"))?;
+    let bytes = bytes
+        .ok_or_else(|| Error::output(who, format!("no `bytes` line in its report: `{text}`")))?;
     Ok(Report { ns, cpu, bytes })
 }
 
@@ -91,12 +94,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             "zigio small: line 2 of its report: `thread 'main' panicked at src/x.rs:1`"
         );
         assert!(
             parse_report("ns 5 4\n", "std")
                 .unwrap_err()
+                .to_string()
                 .contains("no `bytes` line")
         );
         assert!(parse_report("bytes 1\nns 5 4\n", "std").is_err());

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
 use crate::report::{mb_per_s, median};
 use crate::spec::{Clock, Impl, Measure, Workload};
 use crate::strace::Syscalls;
@@ -243,15 +244,22 @@ impl Results {
     /// Reads results saved by [`Results::to_json`].
     ///
     /// # Errors
-    /// Malformed JSON (with serde's line and column) or another schema.
-    pub fn from_json(text: &str, origin: &str) -> Result<Results, String> {
-        let r: Results = serde_json::from_str(text)
-            .map_err(|e| format!("{origin}: not benchmark results: {e}"))?;
+    /// [`Error::Json`] for malformed JSON (with serde's line and column),
+    /// [`Error::Parse`] for another schema.
+    pub fn from_json(text: &str, origin: &str) -> Result<Results, Error> {
+        let r: Results = serde_json::from_str(text).map_err(|source| Error::Json {
+            origin: origin.to_string(),
+            source,
+        })?;
         if r.schema != SCHEMA {
-            return Err(format!(
-                "{origin}: results of schema {}, this runner reads schema {SCHEMA}",
-                r.schema
-            ));
+            return Err(Error::Parse {
+                origin: origin.to_string(),
+                line: None,
+                message: format!(
+                    "results of schema {}, this runner reads schema {SCHEMA}",
+                    r.schema
+                ),
+            });
         }
         Ok(r)
     }
@@ -325,6 +333,7 @@ mod tests {
         assert!(
             Results::from_json(&bad, "old.json")
                 .unwrap_err()
+                .to_string()
                 .contains("schema 9")
         );
     }

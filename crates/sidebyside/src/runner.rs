@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::Instant;
 
+use crate::Error;
 use crate::report::{mb_per_s, median, parse_report};
 use crate::results::{Raw, Results, SCHEMA, SweepResult, SweepSeries, summarize};
 use crate::spec::{self, Case, Clock, Impl, Job, Target, Workload};
@@ -63,8 +64,8 @@ pub fn out_dir() -> PathBuf {
 /// # Errors
 /// A failed Zig install or build (with the compiler's message), or a file
 /// that cannot be written.
-pub fn prepare(dir: &Path, copy_bytes: u64) -> Result<Programs, String> {
-    let zig = pinned_zig::zig().map_err(|e| e.to_string())?;
+pub fn prepare(dir: &Path, copy_bytes: u64) -> Result<Programs, Error> {
+    let zig = pinned_zig::zig()?;
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("zig")
         .join("bench.zig");
@@ -72,28 +73,25 @@ pub fn prepare(dir: &Path, copy_bytes: u64) -> Result<Programs, String> {
         "sidebyside: building {} with Zig 0.15.1 -O ReleaseFast",
         source.display()
     );
-    let zig_bench = zig
-        .build_exe(
-            &source,
-            &dir.join("bench-zig"),
-            &pinned_zig::BuildOptions {
-                optimize: "ReleaseFast",
-                ..Default::default()
-            },
-        )
-        .map_err(|e| e.to_string())?;
+    let zig_bench = zig.build_exe(
+        &source,
+        &dir.join("bench-zig"),
+        &pinned_zig::BuildOptions {
+            optimize: "ReleaseFast",
+            ..Default::default()
+        },
+    )?;
     let scratch = dir.join("scratch");
-    fs::create_dir_all(&scratch)
-        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    fs::create_dir_all(&scratch).map_err(Error::io("create", &scratch))?;
     let src = scratch.join("copy-src.bin");
     ensure_source_file(&src, copy_bytes)?;
     let empty = scratch.join("empty.bin");
-    File::create(&empty).map_err(|e| format!("cannot create {}: {e}", empty.display()))?;
+    File::create(&empty).map_err(Error::io("create", &empty))?;
     let strace_dir = dir.join("strace");
-    fs::create_dir_all(&strace_dir)
-        .map_err(|e| format!("cannot create {}: {e}", strace_dir.display()))?;
+    fs::create_dir_all(&strace_dir).map_err(Error::io("create", &strace_dir))?;
     Ok(Programs {
-        worker: std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?,
+        worker: std::env::current_exe()
+            .map_err(Error::process("this runner", "cannot find its executable"))?,
         zig_bench,
         zig: zig.exe(),
         strace_dir,
@@ -106,11 +104,11 @@ pub fn prepare(dir: &Path, copy_bytes: u64) -> Result<Programs, String> {
 /// Writes `len` pseudo-random bytes (xorshift64, fixed seed) to `path`
 /// unless a file of that length is already there. Random bytes, so that no
 /// layer can take a shortcut for zeros.
-fn ensure_source_file(path: &Path, len: u64) -> Result<(), String> {
+fn ensure_source_file(path: &Path, len: u64) -> Result<(), Error> {
     if fs::metadata(path).is_ok_and(|m| m.len() == len) {
         return Ok(());
     }
-    let err = |e: io::Error| format!("cannot write {}: {e}", path.display());
+    let err = |e: io::Error| Error::io("write", path)(e);
     let mut out = io::BufWriter::new(File::create(path).map_err(err)?);
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut left = len;
@@ -211,20 +209,23 @@ fn pin(pid: Option<u32>, cpu: usize) -> io::Result<()> {
 /// Runs `cmd`, reading a pipe target to the end, and returns its standard
 /// error and the number of bytes read from its standard output. For a pipe
 /// the writer and the reader are pinned to two CPUs ([`pipe_cpus`]).
-fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u64), String> {
+fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u64), Error> {
     cmd.stdin(Stdio::null()).stderr(Stdio::piped());
     cmd.stdout(if target == Target::Pipe {
         Stdio::piped()
     } else {
         Stdio::null()
     });
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("{who}: cannot start {:?}: {e}", cmd.get_program()))?;
+    let mut child = cmd.spawn().map_err(Error::process(
+        who,
+        format!("cannot start {:?}", cmd.get_program()),
+    ))?;
     let cpus = (target == Target::Pipe).then(pipe_cpus).flatten();
     if let Some((_, writer_cpu)) = cpus {
-        pin(Some(child.id()), writer_cpu)
-            .map_err(|e| format!("{who}: cannot pin it to CPU {writer_cpu}: {e}"))?;
+        pin(Some(child.id()), writer_cpu).map_err(Error::process(
+            who,
+            format!("cannot pin it to CPU {writer_cpu}"),
+        ))?;
     }
     let reader = child.stdout.take().map(|mut out| {
         thread::spawn(move || -> io::Result<u64> {
@@ -246,20 +247,24 @@ fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u
     let mut stderr = String::new();
     if let Some(mut e) = child.stderr.take() {
         e.read_to_string(&mut stderr)
-            .map_err(|e| format!("{who}: cannot read its standard error: {e}"))?;
+            .map_err(Error::process(who, "cannot read its standard error"))?;
     }
     let status = child
         .wait()
-        .map_err(|e| format!("{who}: cannot wait for it: {e}"))?;
+        .map_err(Error::process(who, "cannot wait for it"))?;
     let piped = match reader {
         Some(h) => h
             .join()
-            .map_err(|_| format!("{who}: the pipe reader panicked"))?
-            .map_err(|e| format!("{who}: cannot read its pipe: {e}"))?,
+            .map_err(|_| Error::output(who, "the pipe reader panicked"))?
+            .map_err(Error::process(who, "cannot read its pipe"))?,
         None => 0,
     };
     if !status.success() {
-        return Err(format!("{who} failed ({status}):\n{}", stderr.trim_end()));
+        return Err(Error::Failed {
+            who: who.to_string(),
+            status,
+            stderr: stderr.trim_end().to_string(),
+        });
     }
     Ok((stderr, piped))
 }
@@ -274,11 +279,14 @@ pub(crate) fn run_timed(
     bytes: u64,
     clock: Clock,
     p: &Programs,
-) -> Result<Vec<u64>, String> {
+) -> Result<Vec<u64>, Error> {
     let who = format!("{imp} {} {}", job.workload, job.variant);
     if imp == Impl::Cp {
         if clock != Clock::Wall {
-            return Err(format!("{who}: cp can only be timed on the wall clock"));
+            return Err(Error::output(
+                &who,
+                "cp can only be timed on the wall clock",
+            ));
         }
         let mut times = Vec::new();
         for _ in 0..job.reps {
@@ -295,15 +303,21 @@ pub(crate) fn run_timed(
     let (stderr, piped) = run_process(command(imp, job, p), job.target, &who)?;
     let report = parse_report(&stderr, &who)?;
     if report.bytes != bytes {
-        return Err(format!(
-            "{who}: wrote {} bytes per repetition, the workload is {bytes}",
-            report.bytes
+        return Err(Error::output(
+            &who,
+            format!(
+                "wrote {} bytes per repetition, the workload is {bytes}",
+                report.bytes
+            ),
         ));
     }
     if job.target == Target::Pipe && piped != bytes * u64::from(job.reps) {
-        return Err(format!(
-            "{who}: the pipe carried {piped} bytes, expected {} x {bytes}",
-            job.reps
+        return Err(Error::output(
+            &who,
+            format!(
+                "the pipe carried {piped} bytes, expected {} x {bytes}",
+                job.reps
+            ),
         ));
     }
     if job.workload == "copy" {
@@ -311,10 +325,13 @@ pub(crate) fn run_timed(
         remove_dst(p)?;
     }
     if report.ns.len() != job.reps as usize || report.cpu.len() != job.reps as usize {
-        return Err(format!(
-            "{who}: reported {} times for {} repetitions",
-            report.ns.len(),
-            job.reps
+        return Err(Error::output(
+            &who,
+            format!(
+                "reported {} times for {} repetitions",
+                report.ns.len(),
+                job.reps
+            ),
         ));
     }
     Ok(match clock {
@@ -323,22 +340,24 @@ pub(crate) fn run_timed(
     })
 }
 
-fn remove_dst(p: &Programs) -> Result<(), String> {
+fn remove_dst(p: &Programs) -> Result<(), Error> {
     match fs::remove_file(&p.dst) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => {
-            Err(format!("cannot remove {}: {e}", p.dst.display()))
-        }
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io("remove", &p.dst)(e)),
         _ => Ok(()),
     }
 }
 
-fn check_dst(p: &Programs, bytes: u64, who: &str) -> Result<(), String> {
+fn check_dst(p: &Programs, bytes: u64, who: &str) -> Result<(), Error> {
     let len = fs::metadata(&p.dst)
-        .map_err(|e| format!("{who}: no copy at {}: {e}", p.dst.display()))?
+        .map_err(Error::process(
+            who,
+            format!("no copy at {}", p.dst.display()),
+        ))?
         .len();
     if len != bytes {
-        return Err(format!(
-            "{who}: the copy has {len} bytes, the source {bytes}"
+        return Err(Error::output(
+            who,
+            format!("the copy has {len} bytes, the source {bytes}"),
         ));
     }
     Ok(())
@@ -346,7 +365,7 @@ fn check_dst(p: &Programs, bytes: u64, who: &str) -> Result<(), String> {
 
 /// System calls of one repetition of `job` for `imp`: a real run minus a
 /// dry run, both under `strace -c -f`.
-fn count_syscalls(imp: Impl, job: &Job, p: &Programs, name: &str) -> Result<Syscalls, String> {
+fn count_syscalls(imp: Impl, job: &Job, p: &Programs, name: &str) -> Result<Syscalls, Error> {
     let mut counts = Vec::new();
     for dry in [false, true] {
         let job = Job {
@@ -367,8 +386,7 @@ fn count_syscalls(imp: Impl, job: &Job, p: &Programs, name: &str) -> Result<Sysc
         cmd.arg(inner.get_program()).args(inner.get_args());
         remove_dst(p)?;
         run_process(cmd, job.target, &format!("strace of {name}"))?;
-        let text =
-            fs::read_to_string(&out).map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        let text = fs::read_to_string(&out).map_err(Error::io("read", &out))?;
         counts.push(parse_summary(&text, &out)?);
     }
     remove_dst(p)?;
@@ -389,26 +407,26 @@ pub fn rotated<T: Clone>(items: &[T], by: usize) -> Vec<T> {
 ///
 /// # Errors
 /// The first process that fails, with its output, or a setup step.
-pub fn run(options: &Options) -> Result<Results, String> {
+pub fn run(options: &Options) -> Result<Results, Error> {
     let dir = out_dir();
     let workloads: Vec<Workload> = spec::workloads(options.scale)
         .into_iter()
         .filter(|w| options.only.is_empty() || options.only.iter().any(|o| o == w.id))
         .collect();
     if workloads.is_empty() && !options.sweep {
-        return Err(format!("no workload matches {:?}", options.only));
+        return Err(Error::Usage(format!(
+            "no workload matches {:?}",
+            options.only
+        )));
     }
     // Two runs at once would share the scratch files and the Zig program,
     // and measure each other.
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    fs::create_dir_all(&dir).map_err(Error::io("create", &dir))?;
     let lock_path = dir.join("run.lock");
-    let lock = File::create(&lock_path)
-        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
-    lock.try_lock().map_err(|e| {
-        format!(
-            "another benchmark run holds {} ({e}); wait for it to finish",
-            lock_path.display()
-        )
+    let lock = File::create(&lock_path).map_err(Error::io("create", &lock_path))?;
+    lock.try_lock().map_err(|source| Error::Busy {
+        path: lock_path.clone(),
+        source,
     })?;
     let copy_bytes = spec::COPY_BYTES / options.scale.max(1);
     let p = prepare(&dir, copy_bytes)?;
@@ -481,7 +499,7 @@ pub fn run(options: &Options) -> Result<Results, String> {
 /// The implementations of the sweep.
 const SWEEP_IMPLS: [Impl; 3] = [Impl::Zigio, Impl::Std, Impl::Zig];
 
-fn run_sweep(options: &Options, p: &Programs) -> Result<Vec<SweepResult>, String> {
+fn run_sweep(options: &Options, p: &Programs) -> Result<Vec<SweepResult>, Error> {
     let mut out = Vec::new();
     for (id, title, kind, count, bytes) in spec::sweep_workloads(options.scale) {
         let mut series: Vec<SweepSeries> = SWEEP_IMPLS

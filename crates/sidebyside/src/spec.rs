@@ -13,6 +13,8 @@
 
 use std::fmt;
 
+use crate::Error;
+
 /// Size of the writers' buffers in every workload but the buffer sweep.
 pub const BUFFER: usize = 4096;
 
@@ -165,28 +167,34 @@ impl Job {
     /// Reads `WORKLOAD VARIANT TARGET BUF COUNT REPS DRY [SRC DST]`.
     ///
     /// # Errors
-    /// A message naming the argument that is missing or malformed.
-    pub fn parse(args: &[String]) -> Result<Job, String> {
+    /// An [`Error::Usage`] naming the argument that is missing or
+    /// malformed.
+    pub fn parse(args: &[String]) -> Result<Job, Error> {
         if args.len() != 7 && args.len() != 9 {
-            return Err(format!(
+            return Err(Error::Usage(format!(
                 "expected WORKLOAD VARIANT TARGET BUF COUNT REPS DRY [SRC DST], got {} arguments: {args:?}",
                 args.len()
-            ));
+            )));
         }
-        let number = |name: &str, s: &str| -> Result<u64, String> {
+        let number = |name: &str, s: &str| -> Result<u64, Error> {
             s.parse()
-                .map_err(|e| format!("{name} is not a number: `{s}` ({e})"))
+                .map_err(|e| Error::Usage(format!("{name} is not a number: `{s}` ({e})")))
         };
-        let target = Target::parse(&args[2])
-            .ok_or_else(|| format!("TARGET must be null, pipe or none, not `{}`", args[2]))?;
-        let buf = usize::try_from(number("BUF", &args[3])?)
-            .map_err(|_| format!("BUF is too large: {}", args[3]))?;
-        let reps = u32::try_from(number("REPS", &args[5])?)
-            .map_err(|_| format!("REPS is too large: {}", args[5]))?;
+        let too_large = |name: &str, s: &str| Error::Usage(format!("{name} is too large: {s}"));
+        let target = Target::parse(&args[2]).ok_or_else(|| {
+            Error::Usage(format!(
+                "TARGET must be null, pipe or none, not `{}`",
+                args[2]
+            ))
+        })?;
+        let buf =
+            usize::try_from(number("BUF", &args[3])?).map_err(|_| too_large("BUF", &args[3]))?;
+        let reps =
+            u32::try_from(number("REPS", &args[5])?).map_err(|_| too_large("REPS", &args[5]))?;
         let dry = match args[6].as_str() {
             "0" => false,
             "1" => true,
-            other => return Err(format!("DRY must be 0 or 1, not `{other}`")),
+            other => return Err(Error::Usage(format!("DRY must be 0 or 1, not `{other}`"))),
         };
         Ok(Job {
             workload: args[0].clone(),
@@ -620,7 +628,7 @@ mod tests {
             dry: true,
             files: Some(("a".into(), "b".into())),
         };
-        assert_eq!(Job::parse(&job.to_args()), Ok(job));
+        assert_eq!(Job::parse(&job.to_args()).unwrap(), job);
     }
 
     #[test]
@@ -629,12 +637,17 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let err = Job::parse(&args).unwrap_err();
+        let err = Job::parse(&args).unwrap_err().to_string();
         assert!(err.contains("BUF is not a number: `4k`"), "{err}");
         let mut args = args;
         args[3] = "4096".into();
         args[2] = "disk".into();
-        assert!(Job::parse(&args).unwrap_err().contains("`disk`"));
+        assert!(
+            Job::parse(&args)
+                .unwrap_err()
+                .to_string()
+                .contains("`disk`")
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::Error;
+
 /// Calls per system call name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Syscalls(pub BTreeMap<String, u64>);
@@ -61,9 +63,9 @@ impl Syscalls {
 /// The `total` line is checked against the sum of the rows.
 ///
 /// # Errors
-/// A message naming the line (1-based) that is neither a header, a rule,
-/// a row nor the total, or a total that does not match the rows.
-pub fn parse_summary(text: &str, origin: &Path) -> Result<Syscalls, String> {
+/// An [`Error::Parse`] naming the line (1-based) that is neither a header,
+/// a rule, a row nor the total, or a total that does not match the rows.
+pub fn parse_summary(text: &str, origin: &Path) -> Result<Syscalls, Error> {
     let mut calls = BTreeMap::new();
     let mut total = None;
     for (i, line) in text.lines().enumerate() {
@@ -71,12 +73,10 @@ pub fn parse_summary(text: &str, origin: &Path) -> Result<Syscalls, String> {
         if trimmed.is_empty() || trimmed.starts_with('%') || trimmed.starts_with('-') {
             continue;
         }
-        let bad = || {
-            format!(
-                "{}:{}: not a row of strace's summary: `{line}`",
-                origin.display(),
-                i + 1
-            )
+        let bad = || Error::Parse {
+            origin: origin.display().to_string(),
+            line: Some(i + 1),
+            message: format!("not a row of strace's summary: `{line}`"),
         };
         let fields: Vec<&str> = trimmed.split_whitespace().collect();
         // % time, seconds, usecs/call, calls, [errors,] name
@@ -95,18 +95,19 @@ pub fn parse_summary(text: &str, origin: &Path) -> Result<Syscalls, String> {
         }
     }
     let syscalls = Syscalls(calls);
-    match total {
-        Some(t) if t == syscalls.total() => Ok(syscalls),
-        Some(t) => Err(format!(
-            "{}: strace's total says {t} calls, its rows add up to {}",
-            origin.display(),
+    let message = match total {
+        Some(t) if t == syscalls.total() => return Ok(syscalls),
+        Some(t) => format!(
+            "strace's total says {t} calls, its rows add up to {}",
             syscalls.total()
-        )),
-        None => Err(format!(
-            "{}: no `total` line: is this the output of `strace -c`?",
-            origin.display()
-        )),
-    }
+        ),
+        None => "no `total` line: is this the output of `strace -c`?".to_string(),
+    };
+    Err(Error::Parse {
+        origin: origin.display().to_string(),
+        line: None,
+        message,
+    })
 }
 
 #[cfg(test)]
@@ -155,14 +156,17 @@ mod tests {
         let err =
             parse_summary("% time\nstrace: exec: No such file\n", Path::new("x.txt")).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             "x.txt:2: not a row of strace's summary: `strace: exec: No such file`"
         );
-        let err = parse_summary(&ZIG_SMALL.replace("3898", "3899"), Path::new("t")).unwrap_err();
+        let err = parse_summary(&ZIG_SMALL.replace("3898", "3899"), Path::new("t"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("total says 3899"), "{err}");
         assert!(
             parse_summary("", Path::new("e"))
                 .unwrap_err()
+                .to_string()
                 .contains("no `total`")
         );
     }

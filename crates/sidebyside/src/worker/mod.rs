@@ -45,7 +45,7 @@ pub fn main(args: &[String]) -> Result<(), Error> {
         .split_first()
         .ok_or_else(|| "worker: missing IMPL".to_string())?;
     let imp = Impl::parse(imp).ok_or_else(|| format!("worker: unknown IMPL `{imp}`"))?;
-    let job = Job::parse(rest)?;
+    let job = Job::parse(rest).map_err(|e| e.to_string())?;
     let mut setup = Setup {
         buffer: vec![0; job.buf],
         file: open_target(job.target)?,
