@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use cargo_metadata::Message;
 
 use crate::cmd::{self, Error, Result};
 use crate::workspace;
@@ -101,28 +101,20 @@ fn prepare_libraries() -> Result<PathBuf> {
 /// crates ("required to be available in rlib format").
 fn library_files(json_lines: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for line in json_lines.lines() {
-        let Ok(message) = serde_json::from_str::<Value>(line) else {
+    for message in Message::parse_stream(json_lines.as_bytes()).flatten() {
+        let Message::CompilerArtifact(artifact) = message else {
             continue;
         };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
-        let kinds = message["target"]["kind"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let kinds = &artifact.target.kind;
         if kinds.iter().any(|k| k == "custom-build" || k == "bin") {
             continue;
         }
         files.extend(
-            message["filenames"]
-                .as_array()
+            artifact
+                .filenames
                 .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .filter(|f| !f.ends_with(".rmeta"))
-                .map(PathBuf::from),
+                .filter(|f| !f.as_str().ends_with(".rmeta"))
+                .map(|f| f.into_std_path_buf()),
         );
     }
     files
@@ -137,15 +129,56 @@ fn link_or_copy(from: &Path, to: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// A `compiler-artifact` message as cargo prints it, for a target of
+    /// `kind` that produced `filenames`.
+    fn artifact(kind: &str, filenames: &[&str]) -> String {
+        serde_json::json!({
+            "reason": "compiler-artifact",
+            "package_id": "path+file:///t#x@0.1.0",
+            "manifest_path": "/t/Cargo.toml",
+            "target": {
+                "kind": [kind],
+                "crate_types": [kind],
+                "name": "x",
+                "src_path": "/t/src/lib.rs",
+                "edition": "2024",
+                "doc": true,
+                "doctest": true,
+                "test": true
+            },
+            "profile": {
+                "opt_level": "0",
+                "debuginfo": 2,
+                "debug_assertions": true,
+                "overflow_checks": true,
+                "test": false
+            },
+            "features": [],
+            "filenames": filenames,
+            "executable": null,
+            "fresh": true
+        })
+        .to_string()
+    }
+
     #[test]
     fn keeps_library_artifacts_and_drops_build_scripts() {
-        let json = r#"{"reason":"compiler-artifact","target":{"kind":["custom-build"]},"filenames":["/t/build/x/build-script-build"]}
-{"reason":"compiler-artifact","target":{"kind":["lib"]},"filenames":["/t/debug/deps/libzigio-1.rlib","/t/debug/deps/libzigio-1.rmeta"]}
-{"reason":"compiler-artifact","target":{"kind":["proc-macro"]},"filenames":["/t/debug/deps/libserde_derive-2.so"]}
-{"reason":"build-finished","success":true}
-not json"#;
+        let json = [
+            artifact("custom-build", &["/t/build/x/build-script-build"]),
+            artifact(
+                "lib",
+                &[
+                    "/t/debug/deps/libzigio-1.rlib",
+                    "/t/debug/deps/libzigio-1.rmeta",
+                ],
+            ),
+            artifact("proc-macro", &["/t/debug/deps/libserde_derive-2.so"]),
+            r#"{"reason":"build-finished","success":true}"#.to_string(),
+            "not json".to_string(),
+        ]
+        .join("\n");
         assert_eq!(
-            library_files(json),
+            library_files(&json),
             [
                 PathBuf::from("/t/debug/deps/libzigio-1.rlib"),
                 PathBuf::from("/t/debug/deps/libserde_derive-2.so"),

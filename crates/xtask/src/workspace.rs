@@ -5,7 +5,7 @@ use std::env;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use cargo_metadata::{DependencyKind, MetadataCommand};
 
 use crate::cmd::{self, Result};
 
@@ -47,23 +47,42 @@ pub(crate) fn path_with_cargo_bin() -> OsString {
 /// is also what skeptic and the copy check link.
 pub(crate) fn snippet_crates() -> Result<Vec<String>> {
     let step = "find the snippets' crates";
-    let output = cmd::output(
-        step,
-        cmd::command(cargo()).args(["metadata", "--no-deps", "--format-version", "1"]),
-    )?;
-    let metadata: Value = serde_json::from_slice(&output.stdout)
+    // Run as every command of xtask is (in the root, `PATH` with cargo's
+    // bin directory), so that a failure is reported the same way.
+    let mut metadata = MetadataCommand::new()
+        .cargo_path(cargo())
+        .current_dir(root())
+        .env("PATH", path_with_cargo_bin())
+        .no_deps()
+        .cargo_command();
+    let output = cmd::output(step, &mut metadata)?;
+    let metadata = MetadataCommand::parse(String::from_utf8_lossy(&output.stdout))
         .map_err(|e| cmd::Error::step(step, format!("bad cargo metadata output: {e}")))?;
-    let package = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["name"] == "book-tests")
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| p.name == "book-tests")
         .ok_or_else(|| cmd::Error::step(step, "no package `book-tests` in the workspace"))?;
-    Ok(package["dependencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|d| d["kind"].is_null())
-        .filter_map(|d| d["name"].as_str().map(str::to_string))
+    Ok(package
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == DependencyKind::Normal)
+        .map(|d| d.name.clone())
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_crates_are_the_normal_dependencies_of_book_tests() {
+        let crates = snippet_crates().unwrap();
+        for name in ["sha2", "zigio", "zigio-http", "zigio-tar"] {
+            assert!(crates.iter().any(|c| c == name), "{name} in {crates:?}");
+        }
+        // Dev- and build-dependencies are the checker's tools, not the
+        // snippets' crates.
+        assert!(!crates.iter().any(|c| c == "skeptic"), "{crates:?}");
+    }
 }

@@ -19,7 +19,8 @@ use std::thread;
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
-use serde_json::Value;
+use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use cargo_metadata::{DependencyKind, Message, MetadataCommand};
 use similar::TextDiff;
 
 use crate::problem::Problem;
@@ -55,66 +56,38 @@ pub(crate) struct SnippetCrate {
 /// Reads the normal dependencies of the package at `manifest` (the
 /// `book-tests` package), which by convention are the crates snippets may use.
 pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "metadata",
-            "--no-deps",
-            "--format-version",
-            "1",
-            "--manifest-path",
-        ])
-        .arg(manifest)
-        .output()
-        .expect("failed to run cargo metadata");
-    assert!(
-        out.status.success(),
-        "cargo metadata failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let metadata: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata output");
+    let metadata = MetadataCommand::new()
+        .manifest_path(manifest)
+        .no_deps()
+        .exec()
+        .unwrap_or_else(|e| panic!("cargo metadata failed: {e}"));
     let manifest = fs::canonicalize(manifest).expect("manifest path");
-    let package = metadata["packages"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| {
-            p["manifest_path"]
-                .as_str()
-                .and_then(|m| fs::canonicalize(m).ok())
-                .is_some_and(|m| m == manifest)
-        })
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| fs::canonicalize(&p.manifest_path).is_ok_and(|m| m == manifest))
         .expect("the manifest's package in cargo metadata");
-    package["dependencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|d| d["kind"].is_null())
+    package
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == DependencyKind::Normal)
         .map(|d| {
-            let package = d["name"].as_str().unwrap_or_default().to_string();
+            let package = d.name.clone();
             // The key is the name snippets use, a Rust identifier: a package
             // named with a hyphen (`zigio-http`) is then named by `package`.
-            let name = d["rename"]
-                .as_str()
-                .map_or(package.clone(), str::to_string)
-                .replace('-', "_");
+            let name = d.rename.as_ref().unwrap_or(&package).replace('-', "_");
             let mut fields = Vec::new();
             if name != package {
                 fields.push(format!("package = {package:?}"));
             }
-            match d["path"].as_str() {
-                Some(path) => fields.push(format!("path = {path:?}")),
-                None => fields.push(format!("version = {:?}", d["req"].as_str().unwrap_or("*"))),
+            match &d.path {
+                Some(path) => fields.push(format!("path = {:?}", path.as_str())),
+                None => fields.push(format!("version = {:?}", d.req.to_string())),
             }
-            if d["uses_default_features"] == Value::Bool(false) {
+            if !d.uses_default_features {
                 fields.push("default-features = false".into());
             }
-            let features: Vec<String> = d["features"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|f| f.as_str().map(|f| format!("{f:?}")))
-                .collect();
+            let features: Vec<String> = d.features.iter().map(|f| format!("{f:?}")).collect();
             if !features.is_empty() {
                 fields.push(format!("features = [{}]", features.join(", ")));
             }
@@ -263,28 +236,23 @@ impl SnippetCrate {
             .output()
             .expect("failed to run cargo build for the snippets");
 
-        let mut errors: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut errors: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         let mut rebuilt = 0;
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let Ok(message) = serde_json::from_str::<Value>(line) else {
-                continue;
-            };
-            let name = message["target"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            match message["reason"].as_str() {
-                Some("compiler-artifact") => {
-                    if let Some(exe) = message["executable"].as_str() {
-                        rebuilt += usize::from(message["fresh"] == Value::Bool(false));
-                        executables.insert(name, PathBuf::from(exe));
+        for message in Message::parse_stream(out.stdout.as_slice()).flatten() {
+            match message {
+                Message::CompilerArtifact(artifact) => {
+                    if let Some(exe) = artifact.executable {
+                        rebuilt += usize::from(!artifact.fresh);
+                        executables.insert(artifact.target.name, exe.into_std_path_buf());
                     }
                 }
-                Some("compiler-message") if message["message"]["level"] == "error" => {
+                Message::CompilerMessage(message)
+                    if message.message.level == DiagnosticLevel::Error =>
+                {
                     errors
-                        .entry(name)
+                        .entry(message.target.name)
                         .or_default()
-                        .push(message["message"].clone());
+                        .push(message.message);
                 }
                 _ => {}
             }
@@ -386,28 +354,22 @@ impl SnippetCrate {
 /// pointed at chapter lines.
 fn compile_problem(
     snippet: &Snippet,
-    errors: Option<&Vec<Value>>,
+    errors: Option<&Vec<Diagnostic>>,
     name: &str,
     cargo_stderr: &[u8],
 ) -> Problem {
     let mut detail = String::new();
     let mut main_missing = !snippet.copied_text().contains("fn main");
     for error in errors.into_iter().flatten() {
-        let span = error["spans"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|s| s["is_primary"] == Value::Bool(true));
-        if let Some(span) = span {
-            let line = span["line_start"].as_u64().unwrap_or(0) as usize;
+        if let Some(span) = error.spans.iter().find(|s| s.is_primary) {
             detail.push_str(&format!(
                 "{}:{}: ",
                 snippet.file.display(),
-                snippet.chapter_line_of_copied(line)
+                snippet.chapter_line_of_copied(span.line_start)
             ));
         }
-        main_missing |= error["code"]["code"] == "E0601";
-        detail.push_str(error["rendered"].as_str().unwrap_or_default());
+        main_missing |= error.code.as_ref().is_some_and(|c| c.code == "E0601");
+        detail.push_str(error.rendered.as_deref().unwrap_or_default());
         detail.push('\n');
     }
     if detail.is_empty() {
