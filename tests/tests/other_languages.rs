@@ -155,7 +155,10 @@ fn run(p: &Program, dir: &Path) -> Result<String, String> {
 #[test]
 fn cpp_java_and_js_programs_run_and_print_their_text_block() {
     let programs = programs();
-    let scratch = std::env::temp_dir().join(format!("book-other-languages-{}", std::process::id()));
+    let scratch = tempfile::Builder::new()
+        .prefix("book-other-languages-")
+        .tempdir()
+        .expect("create a temporary directory");
     let mut problems = Vec::new();
     for (i, p) in programs.iter().enumerate() {
         let problem = |message: String| Problem::new(&p.file, p.line, message);
@@ -166,7 +169,7 @@ fn cpp_java_and_js_programs_run_and_print_their_text_block() {
             )));
             continue;
         };
-        let dir = scratch.join(i.to_string());
+        let dir = scratch.path().join(i.to_string());
         if let Err(e) = fs::create_dir_all(&dir) {
             problems.push(problem(format!("cannot create {}: {e}", dir.display())));
             continue;
@@ -189,7 +192,7 @@ fn cpp_java_and_js_programs_run_and_print_their_text_block() {
                 .push(problem(format!("the {} program does not run", p.language)).with_detail(e)),
         }
     }
-    let _ = fs::remove_dir_all(&scratch);
+    let _ = scratch.close();
     println!("{} programs in other languages checked", programs.len());
     assert!(problems.is_empty(), "{}", report(&problems));
     assert!(

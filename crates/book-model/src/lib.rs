@@ -10,7 +10,8 @@
 //! * [`preprocessor`]: the command mdBook runs, around any
 //!   `mdbook_preprocessor::Preprocessor` (feature `preprocessor`, on by
 //!   default; without it the crate needs only pulldown-cmark).
-//! * [`mdbook`]: the pinned `mdbook` binary, for end-to-end tests.
+//! * [`mdbook`]: the pinned `mdbook` binary, for end-to-end tests, and
+//!   (feature `scratch`) a book in a temporary directory to run it on.
 
 pub mod markdown;
 pub mod mdbook;

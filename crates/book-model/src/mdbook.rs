@@ -1,4 +1,5 @@
-//! The `mdbook` binary the book is built with, for tests that run it.
+//! The `mdbook` binary the book is built with, for tests that run it, and
+//! (feature `scratch`) a scratch book to run it on.
 
 use std::env;
 use std::ffi::OsString;
@@ -51,4 +52,72 @@ pub fn path_with_cargo_bin() -> OsString {
         dirs.extend(env::split_paths(&path));
     }
     env::join_paths(dirs).unwrap_or_default()
+}
+
+/// A book in a fresh temporary directory, removed when dropped: a
+/// `book.toml` that reads the chapters from `book/` and builds into `out/`,
+/// with one preprocessor configured.
+#[cfg(feature = "scratch")]
+#[derive(Debug)]
+pub struct ScratchBook {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(feature = "scratch")]
+impl ScratchBook {
+    /// Writes the book into a directory whose name starts with `prefix`:
+    /// `book.toml` ends with `preprocessor` (a `[preprocessor.NAME]`
+    /// table), and each of `chapters`, `(path under book/, title,
+    /// content)`, is written and listed in `SUMMARY.md` in that order.
+    ///
+    /// # Panics
+    /// The directory or a file cannot be written (this is for tests).
+    pub fn new(prefix: &str, preprocessor: &str, chapters: &[(&str, &str, &str)]) -> ScratchBook {
+        let dir = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory {prefix}*: {e}"));
+        let root = dir.path();
+        let write = |path: &Path, text: &str| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+            }
+            std::fs::write(path, text)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        };
+        write(
+            &root.join("book.toml"),
+            &format!(
+                "[book]\ntitle = \"e2e\"\nsrc = \"book\"\n\n[build]\nbuild-dir = \"out\"\n\n\
+                 {preprocessor}"
+            ),
+        );
+        let mut summary = String::from("# Summary\n\n");
+        for (path, title, content) in chapters {
+            write(&root.join("book").join(path), content);
+            summary.push_str(&format!("- [{title}]({path})\n"));
+        }
+        write(&root.join("book/SUMMARY.md"), &summary);
+        ScratchBook { dir }
+    }
+
+    /// The book's directory (its `book.toml`; the site goes to `out/`).
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `mdbook build` of the book, with the `mdbook` that [`find`] finds.
+    ///
+    /// # Panics
+    /// No [`VERSION`] is installed (the message says how to install it), or
+    /// it cannot be started.
+    pub fn build(&self) -> std::process::Output {
+        let mdbook = find().unwrap_or_else(|e| panic!("{e}"));
+        Command::new(&mdbook)
+            .arg("build")
+            .arg(self.root())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", mdbook.display()))
+    }
 }

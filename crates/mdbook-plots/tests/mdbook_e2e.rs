@@ -7,56 +7,37 @@
 //! command that tests does so first).
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn mdbook() -> PathBuf {
-    book_model::mdbook::find().unwrap_or_else(|e| panic!("{e}"))
-}
+use book_model::mdbook::ScratchBook;
 
-/// A one-chapter book at a fresh temporary directory, configured as the
+/// A one-chapter book in a fresh temporary directory, configured as the
 /// project's book.toml configures the preprocessor (but with the built
 /// binary as the command).
-fn book(name: &str, chapter: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("mdbook-plots-e2e-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(root.join("book")).unwrap();
+fn book(name: &str, chapter: &str) -> ScratchBook {
     let toml = format!(
-        "[book]\ntitle = \"e2e\"\nsrc = \"book\"\n\n[build]\nbuild-dir = \"out\"\n\n\
-         [preprocessor.zigio-plots]\ncommand = \"{}\"\n",
+        "[preprocessor.zigio-plots]\ncommand = \"{}\"\n",
         env!("CARGO_BIN_EXE_mdbook-plots")
     );
-    fs::write(root.join("book.toml"), toml).unwrap();
-    fs::write(
-        root.join("book/SUMMARY.md"),
-        "# Summary\n\n- [Page](page.md)\n",
+    ScratchBook::new(
+        &format!("mdbook-plots-e2e-{name}-"),
+        &toml,
+        &[("page.md", "Page", chapter)],
     )
-    .unwrap();
-    fs::write(root.join("book/page.md"), chapter).unwrap();
-    root
-}
-
-fn build(root: &Path) -> Output {
-    Command::new(mdbook())
-        .arg("build")
-        .arg(root)
-        .output()
-        .unwrap()
 }
 
 #[test]
 fn the_rendered_page_holds_the_figure() {
-    let root = book(
+    let book = book(
         "ok",
         "# Page\n\nBefore.\n\n{{#zigio-plot occupancy writes=40}}\n\nAfter.\n",
     );
-    let out = build(&root);
+    let out = book.build();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let html = fs::read_to_string(root.join("out/page.html")).unwrap();
+    let html = fs::read_to_string(book.root().join("out/page.html")).unwrap();
     let figure = &html[html.find("<figure class=\"zigio-plot\">").expect("figure")..];
     let figure = &figure[..figure.find("</figure>").expect("end of figure")];
     assert!(figure.contains("<svg "));
@@ -65,18 +46,15 @@ fn the_rendered_page_holds_the_figure() {
     // The paragraph after the figure is still Markdown, not swallowed by
     // the HTML block.
     assert!(html.contains("<p>After.</p>"));
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
 fn an_unknown_plot_fails_the_build_naming_chapter_and_line() {
-    let root = book("bad", "# Page\n\n{{#zigio-plot histogram}}\n");
-    let out = build(&root);
+    let out = book("bad", "# Page\n\n{{#zigio-plot histogram}}\n").build();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "the build passed:\n{stderr}");
     assert!(
         stderr.contains("book/page.md:3: unknown plot `histogram`"),
         "{stderr}"
     );
-    fs::remove_dir_all(&root).unwrap();
 }

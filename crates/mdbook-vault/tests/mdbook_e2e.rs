@@ -8,41 +8,18 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn mdbook() -> PathBuf {
-    book_model::mdbook::find().unwrap_or_else(|e| panic!("{e}"))
-}
+use book_model::mdbook::ScratchBook;
 
 /// A fresh book directory with the vault preprocessor configured as the
 /// project's book.toml needs it.
-fn new_book(name: &str, chapters: &[(&str, &str, &str)]) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("mdbook-vault-e2e-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(root.join("book")).unwrap();
+fn new_book(name: &str, chapters: &[(&str, &str, &str)]) -> ScratchBook {
     let toml = format!(
-        "[book]\ntitle = \"e2e\"\nsrc = \"book\"\n\n[build]\nbuild-dir = \"out\"\n\n\
-         [preprocessor.vault]\ncommand = \"{}\"\nbefore = [\"links\"]\nafter = [\"index\"]\n",
+        "[preprocessor.vault]\ncommand = \"{}\"\nbefore = [\"links\"]\nafter = [\"index\"]\n",
         env!("CARGO_BIN_EXE_mdbook-vault")
     );
-    fs::write(root.join("book.toml"), toml).unwrap();
-    let mut summary = String::from("# Summary\n\n");
-    for (path, title, content) in chapters {
-        let file = root.join("book").join(path);
-        fs::create_dir_all(file.parent().unwrap()).unwrap();
-        fs::write(file, content).unwrap();
-        summary.push_str(&format!("- [{title}]({path})\n"));
-    }
-    fs::write(root.join("book/SUMMARY.md"), summary).unwrap();
-    root
-}
-
-fn build(root: &Path) -> Output {
-    Command::new(mdbook())
-        .arg("build")
-        .arg(root)
-        .output()
-        .unwrap()
+    ScratchBook::new(&format!("mdbook-vault-e2e-{name}-"), &toml, chapters)
 }
 
 /// `(href, page it is on)` for every link in the `<main>` of every page.
@@ -96,7 +73,7 @@ const TALK: &str = "# Andrew Kelley Talk Commentary\n\n## 2. Scheduling Is Inevi
 
 #[test]
 fn every_generated_fragment_exists_in_the_rendered_html() {
-    let root = new_book(
+    let book = new_book(
         "ok",
         &[
             (
@@ -117,7 +94,7 @@ fn every_generated_fragment_exists_in_the_rendered_html() {
             ),
         ],
     );
-    let out = build(&root);
+    let out = book.build();
     assert!(
         out.status.success(),
         "{}",
@@ -125,7 +102,7 @@ fn every_generated_fragment_exists_in_the_rendered_html() {
     );
 
     let mut checked = 0;
-    for (href, page) in hrefs(&root.join("out")) {
+    for (href, page) in hrefs(&book.root().join("out")) {
         if href.starts_with("http") || !href.contains('#') {
             continue;
         }
@@ -147,7 +124,7 @@ fn every_generated_fragment_exists_in_the_rendered_html() {
     // Header self-links plus the wiki links and backlinks written above.
     assert!(checked >= 30, "only {checked} fragment links checked");
 
-    let seed = fs::read_to_string(root.join("out/buffer-scheduling.html")).unwrap();
+    let seed = fs::read_to_string(book.root().join("out/buffer-scheduling.html")).unwrap();
     for expected in [
         "href=\"index.html\"",
         "href=\"notes/exploring.html#7-scheduling-bytes\"",
@@ -161,17 +138,16 @@ fn every_generated_fragment_exists_in_the_rendered_html() {
     ] {
         assert!(seed.contains(expected), "missing {expected}");
     }
-    let exploring = fs::read_to_string(root.join("out/notes/exploring.html")).unwrap();
+    let exploring = fs::read_to_string(book.root().join("out/notes/exploring.html")).unwrap();
     assert!(exploring.contains("<code>[[not a link]]</code>"));
     assert!(exploring.contains("<h2 id=\"linked-from-1\">"));
-    let talk = fs::read_to_string(root.join("out/notes/talk/kelley.html")).unwrap();
+    let talk = fs::read_to_string(book.root().join("out/notes/talk/kelley.html")).unwrap();
     assert!(talk.contains("href=\"../exploring.html#linked-from\""));
-    let _ = fs::remove_dir_all(&root);
 }
 
 #[test]
 fn broken_links_fail_the_build_with_every_error() {
-    let root = new_book(
+    let book = new_book(
         "broken",
         &[
             ("buffer-scheduling.md", "Buffer Scheduling", SEED),
@@ -187,7 +163,7 @@ fn broken_links_fail_the_build_with_every_error() {
             ),
         ],
     );
-    let out = build(&root);
+    let out = book.build();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     for expected in [
@@ -202,7 +178,6 @@ fn broken_links_fail_the_build_with_every_error() {
             "missing {expected:?} in\n{stderr}"
         );
     }
-    let _ = fs::remove_dir_all(&root);
 }
 
 #[test]

@@ -343,7 +343,11 @@ mod tests {
 
     #[test]
     fn resolves_only_inside_the_prefix_and_the_directory() {
-        let dir = std::env::temp_dir().join(format!("book-server-test-{}", std::process::id()));
+        let scratch = tempfile::Builder::new()
+            .prefix("book-server-test-")
+            .tempdir()
+            .unwrap();
+        let dir = scratch.path().to_path_buf();
         fs::create_dir_all(dir.join("sub")).unwrap();
         fs::write(dir.join("page.html"), "p").unwrap();
         fs::write(dir.join("sub/index.html"), "i").unwrap();
@@ -363,7 +367,7 @@ mod tests {
         assert_eq!(resolve(&site, "/page.html"), None);
         assert_eq!(resolve(&site, "/book/../book/page.html"), None);
         assert_eq!(resolve(&site, "/book/missing.html"), None);
-        fs::remove_dir_all(dir).unwrap();
+        scratch.close().unwrap();
     }
 
     #[test]

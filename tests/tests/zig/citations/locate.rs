@@ -555,19 +555,17 @@ mod tests {
         assert_eq!(d[0].doc, "/// Doc.");
     }
 
-    fn std_with(files: &[(&str, &str)]) -> (Std, PathBuf) {
-        let dir = std::env::temp_dir().join(format!(
-            "cite-locate-{}-{}",
-            std::process::id(),
-            files[0].0.replace('/', "_")
-        ));
-        let _ = fs::remove_dir_all(&dir);
+    fn std_with(files: &[(&str, &str)]) -> (Std, tempfile::TempDir) {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("cite-locate-{}-", files[0].0.replace('/', "_")))
+            .tempdir()
+            .unwrap();
         for (path, text) in files {
-            let p = dir.join(path);
+            let p = dir.path().join(path);
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(p, text).unwrap();
         }
-        (Std::new("9.9.9", &dir), dir)
+        (Std::new("9.9.9", dir.path()), dir)
     }
 
     const OLD: &str = "const W = @This();\n\n/// Makes room.\npub fn rebase(w: *W, n: usize) void {\n    w.end = n;\n}\n";
@@ -590,7 +588,7 @@ mod tests {
         assert_eq!(r.status, Status::Moved);
         let at = r.at.unwrap();
         assert_eq!((at.path.as_str(), at.first, at.last), ("Io/File.zig", 5, 7));
-        fs::remove_dir_all(dir).unwrap();
+        dir.close().unwrap();
 
         // Same doc comment, new name and body.
         let renamed = "/// Makes room.\npub fn makeRoom(w: *W) void {\n    w.end = 0;\n}\n";
@@ -598,12 +596,12 @@ mod tests {
         let r = locate(&key(4, 6, "rebase"), &old, &["rebase".into()], &mut std);
         assert_eq!(r.status, Status::Renamed);
         assert_eq!(r.at.unwrap().name.as_deref(), Some("makeRoom"));
-        fs::remove_dir_all(dir).unwrap();
+        dir.close().unwrap();
 
         let (mut std, dir) = std_with(&[("fs/File.zig", "const x = 1;\n")]);
         let r = locate(&key(4, 6, "rebase"), &old, &["rebase".into()], &mut std);
         assert_eq!((r.status, r.at), (Status::Removed, None));
-        fs::remove_dir_all(dir).unwrap();
+        dir.close().unwrap();
     }
 
     #[test]
