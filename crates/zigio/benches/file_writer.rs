@@ -1,12 +1,12 @@
 //! Throughput of the file writer against `std::io::BufWriter<File>`, both
 //! with a 4096-byte buffer, to `/dev/null` and to a pipe drained by a
-//! thread, for the two workloads of `tests/fs_syscalls.rs`:
+//! thread, for the two workloads of `crates/sidebyside/tests/fs_syscalls.rs`:
 //! - `small`: 1,000,000 writes of 16 bytes (16 MB per iteration);
 //! - `mixed`: pairs of a 16-byte and a 10,000-byte write, 10,000 pairs per
 //!   iteration (a tenth of the syscall test's 100,000, to keep a sample
 //!   short: 100 MB per iteration).
 //!
-//! The system calls of the same workloads are counted by the
+//! The system calls of the same workloads are counted by sidebyside's
 //! `fs_syscalls` test (strace). Run: `cargo bench -p zigio --bench file_writer`.
 #![cfg(all(feature = "os", unix))]
 // criterion_group!/criterion_main! generate undocumented public items.

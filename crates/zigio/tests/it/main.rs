@@ -4,8 +4,9 @@
 //! observations of Zig 0.15.1 (`zig_*`), the sinks, misuse panics, property
 //! and fuzz tests, and one regression test or more per fixed defect
 //! (`regressions`). `common` is their shared helpers, which the tests of
-//! `zigio-http` and `zigio-tar` include too. (`tests/fs_syscalls.rs`, which
-//! counts system calls under strace, is a program of its own.)
+//! `zigio-http` and `zigio-tar` include too. (The test that counts the file
+//! writer's system calls under strace is sidebyside's
+//! `tests/fs_syscalls.rs`, next to the runner's strace parser.)
 
 mod common;
 

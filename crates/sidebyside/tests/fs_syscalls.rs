@@ -1,4 +1,4 @@
-//! System calls of the file writer, counted by `strace -c -f`, against Zig
+//! System calls of zigio's file writer, counted by `strace -c -f`, against Zig
 //! 0.15.1's counts (measured under strace, as recorded in
 //! book/data/measurements.json) and std's `BufWriter`.
 //!
@@ -20,12 +20,15 @@
 //!   as 16 slices of it: at most 18 `writev` per MiB (each carries at least
 //!   15 slices of 4080 bytes), where 256-byte slices would need 256.
 //!
-//! strace is required: without it the test fails and says so.
-#![cfg(all(feature = "os", unix))]
+//! strace is required: without it the test fails and says so. strace's
+//! summary is read by the runner's own parser
+//! (`sidebyside::strace::parse_summary`).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::process::{Command, ExitCode};
+
+use sidebyside::strace::{Syscalls, parse_summary};
 use zigio::Writer;
 use zigio::fs::FileWriter;
 
@@ -133,33 +136,18 @@ fn count(workload: &str) -> Result<Vec<(String, u64)>, String> {
     }
     let text =
         std::fs::read_to_string(summary.path()).map_err(|e| format!("strace summary: {e}"))?;
-    parse_summary(&text).map_err(|e| format!("{e}\nstrace summary was:\n{text}"))
+    let syscalls = parse_summary(&text, summary.path())
+        .map_err(|e| format!("{e}\nstrace summary was:\n{text}"))?;
+    Ok(write_rows(&syscalls))
 }
 
-/// Parses strace's `-c` table: lines of `% time  seconds  usecs/call  calls
-/// [errors]  syscall`; keeps the write-family rows.
-fn parse_summary(text: &str) -> Result<Vec<(String, u64)>, String> {
-    let mut rows = Vec::new();
-    let mut saw_header = false;
-    for line in text.lines() {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.first() == Some(&"%") {
-            saw_header = true;
-            continue;
-        }
-        let Some(&name) = fields.last() else { continue };
-        if !WRITE_CALLS.contains(&name) || fields.len() < 5 {
-            continue;
-        }
-        let calls = fields[3]
-            .parse::<u64>()
-            .map_err(|e| format!("calls column {:?} of {line:?}: {e}", fields[3]))?;
-        rows.push((name.to_string(), calls));
-    }
-    if !saw_header {
-        return Err("no strace -c summary header found".into());
-    }
-    Ok(rows)
+/// The write-family calls that were made, with their counts.
+fn write_rows(syscalls: &Syscalls) -> Vec<(String, u64)> {
+    WRITE_CALLS
+        .iter()
+        .map(|&name| (name.to_string(), syscalls.get(name)))
+        .filter(|&(_, calls)| calls > 0)
+        .collect()
 }
 
 fn total(rows: &[(String, u64)]) -> u64 {
