@@ -16,20 +16,14 @@
 //! silently go unchecked. A missing toolchain fails the test and names the
 //! package to install.
 
-#[allow(dead_code)]
-#[path = "book/markdown.rs"]
-mod markdown;
-#[allow(dead_code)]
-#[path = "book/problem.rs"]
-mod problem;
 use book_model::summary;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use markdown::code_blocks;
-use problem::{Problem, report};
+use book_model::code::code_blocks;
+use book_model::{Diagnostic, report};
 
 /// A program of a chapter in another language.
 struct Program {
@@ -161,7 +155,7 @@ fn cpp_java_and_js_programs_run_and_print_their_text_block() {
         .expect("create a temporary directory");
     let mut problems = Vec::new();
     for (i, p) in programs.iter().enumerate() {
-        let problem = |message: String| Problem::new(&p.file, p.line, message);
+        let problem = |message: String| Diagnostic::new(&p.file, p.line, message);
         let Some(expected) = &p.expected else {
             problems.push(problem(format!(
                 "a ```{} block is a program and needs a ```text block with its output right after it",

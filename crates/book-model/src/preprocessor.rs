@@ -96,11 +96,7 @@ mod tests {
 
     #[test]
     fn a_failure_lists_every_problem_and_counts_them() {
-        let d = |line| Diagnostic {
-            file: "book/a.md".into(),
-            line,
-            message: "bad".into(),
-        };
+        let d = |line| Diagnostic::new("book/a.md".as_ref(), line, "bad");
         let e = failure(&[d(3), d(9)]);
         assert_eq!(
             format!("{e:#}"),

@@ -84,11 +84,7 @@ pub fn process_chapter(
     directive::expand(markdown, figures, page_depth).map_err(|errors| {
         errors
             .into_iter()
-            .map(|e| Diagnostic {
-                file: file.to_path_buf(),
-                line: e.line,
-                message: e.message,
-            })
+            .map(|e| Diagnostic::new(file, e.line, e.message))
             .collect()
     })
 }

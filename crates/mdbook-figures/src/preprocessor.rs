@@ -55,13 +55,8 @@ pub fn run(
         }
     });
     let texts: Vec<&str> = chapters.iter().map(String::as_str).collect();
-    let figures = Figures::load(&ctx.root.join(&src).join(DATA_DIR), &texts).map_err(|e| {
-        vec![Diagnostic {
-            file: src.join(DATA_DIR),
-            line: 0,
-            message: e,
-        }]
-    })?;
+    let figures = Figures::load(&ctx.root.join(&src).join(DATA_DIR), &texts)
+        .map_err(|e| vec![Diagnostic::new(&src.join(DATA_DIR), 0, e)])?;
     book_model::preprocessor::process_chapters(book, |path, content| {
         let depth = path.components().count().saturating_sub(1);
         process_chapter(&src.join(path), content, &figures, depth)

@@ -50,11 +50,7 @@ pub use book_model::Diagnostic;
 /// Every problem in the chapter (malformed or unknown directives, bad
 /// arguments, failed experiments), each at its line.
 pub fn process_chapter(file: &Path, markdown: &str) -> Result<String, Vec<Diagnostic>> {
-    let at = |line: usize, message: String| Diagnostic {
-        file: file.to_path_buf(),
-        line,
-        message,
-    };
+    let at = |line: usize, message: String| Diagnostic::new(file, line, message);
     let directives = directive::find(markdown).map_err(|errors| {
         errors
             .into_iter()

@@ -19,12 +19,12 @@ use std::thread;
 use std::time::Duration;
 use wait_timeout::ChildExt;
 
-use cargo_metadata::diagnostic::{Diagnostic, DiagnosticLevel};
+use cargo_metadata::diagnostic::{Diagnostic as RustcDiagnostic, DiagnosticLevel};
 use cargo_metadata::{DependencyKind, Message, MetadataCommand};
 use similar::TextDiff;
 
-use crate::problem::Problem;
 use crate::snippets::{Mode, Snippet};
+use book_model::Diagnostic;
 
 /// How long one snippet may run.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -139,7 +139,7 @@ fn write_if_changed(path: &Path, contents: &str) {
 
 impl SnippetCrate {
     /// Runs the copy check over `snippets` and returns what is wrong.
-    pub(crate) fn check(&self, snippets: &[Snippet]) -> Vec<Problem> {
+    pub(crate) fn check(&self, snippets: &[Snippet]) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         // Snippets with the same chapter and text are the same program.
         let mut by_name: BTreeMap<String, Vec<&Snippet>> = BTreeMap::new();
@@ -216,7 +216,7 @@ impl SnippetCrate {
     fn build(
         &self,
         by_name: &BTreeMap<String, Vec<&Snippet>>,
-    ) -> (HashMap<String, PathBuf>, Vec<Problem>) {
+    ) -> (HashMap<String, PathBuf>, Vec<Diagnostic>) {
         let mut executables = HashMap::new();
         let mut problems = Vec::new();
         if by_name.is_empty() {
@@ -236,7 +236,7 @@ impl SnippetCrate {
             .output()
             .expect("failed to run cargo build for the snippets");
 
-        let mut errors: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        let mut errors: BTreeMap<String, Vec<RustcDiagnostic>> = BTreeMap::new();
         let mut rebuilt = 0;
         for message in Message::parse_stream(out.stdout.as_slice()).flatten() {
             match message {
@@ -281,9 +281,9 @@ impl SnippetCrate {
     }
 
     /// Runs one snippet's executable and compares its output with the page.
-    fn run(&self, name: &str, executable: &Path, snippet: &Snippet) -> Vec<Problem> {
+    fn run(&self, name: &str, executable: &Path, snippet: &Snippet) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
-        let problem = |line: usize, message: String| Problem::new(&snippet.file, line, message);
+        let problem = |line: usize, message: String| Diagnostic::new(&snippet.file, line, message);
         if snippet.mode == Mode::NoRun {
             if let Some(output) = &snippet.output {
                 problems.push(problem(
@@ -354,10 +354,10 @@ impl SnippetCrate {
 /// pointed at chapter lines.
 fn compile_problem(
     snippet: &Snippet,
-    errors: Option<&Vec<Diagnostic>>,
+    errors: Option<&Vec<RustcDiagnostic>>,
     name: &str,
     cargo_stderr: &[u8],
-) -> Problem {
+) -> Diagnostic {
     let mut detail = String::new();
     let mut main_missing = !snippet.copied_text().contains("fn main");
     for error in errors.into_iter().flatten() {
@@ -384,7 +384,7 @@ fn compile_problem(
     if main_missing {
         message.push_str(": its visible lines need a `fn main`");
     }
-    Problem::new(&snippet.file, snippet.line, message).with_detail(detail)
+    Diagnostic::new(&snippet.file, snippet.line, message).with_detail(detail)
 }
 
 /// Runs `executable` in `dir` with no input. Returns whether it succeeded,

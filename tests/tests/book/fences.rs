@@ -14,9 +14,9 @@
 
 use std::path::Path;
 
-use crate::markdown::{CodeBlock, code_blocks};
-use crate::problem::Problem;
 use crate::snippets::{Mode, is_rust_for_rustdoc, snippets};
+use book_model::Diagnostic;
+use book_model::code::{CodeBlock, code_blocks};
 
 /// Attributes that only change how the block is displayed.
 const DISPLAY_ATTRIBUTES: &[&str] = &["noplayground", "noplaypen", "editable"];
@@ -26,7 +26,7 @@ const EXCEPTIONS: &[&str] = &["ignore", "no_run", "should_panic"];
 
 /// Checks every code block of one chapter. `crates` are the crates snippets
 /// may use (as Rust identifiers, e.g. `zigio`).
-pub(crate) fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> Vec<Problem> {
+pub(crate) fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for block in &code_blocks(markdown) {
         check_block(file, block, &mut problems);
@@ -42,7 +42,7 @@ pub(crate) fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> V
                 .iter()
                 .any(|l| l.text.trim() == format!("extern crate {name};"));
             if uses && !declared {
-                problems.push(Problem::new(
+                problems.push(Diagnostic::new(
                     file,
                     snippet.line,
                     format!(
@@ -56,8 +56,8 @@ pub(crate) fn check_chapter(file: &Path, markdown: &str, crates: &[String]) -> V
     problems
 }
 
-fn check_block(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) {
-    let mut problem = |message: String| problems.push(Problem::new(file, block.line, message));
+fn check_block(file: &Path, block: &CodeBlock, problems: &mut Vec<Diagnostic>) {
+    let mut problem = |message: String| problems.push(Diagnostic::new(file, block.line, message));
     if !block.fenced {
         problem(
             "indented code block: rustdoc (`mdbook test`) compiles it as Rust while skeptic \

@@ -10,8 +10,8 @@ use conformance::exec;
 use conformance::generate::{self, Rng, Shape};
 use conformance::script::{Script, SinkKind, parse_scripts};
 
-use crate::markdown::ShownLine;
 use crate::snippets::{Mode, Output, Snippet};
+use book_model::code::ShownLine;
 
 /// Random scripts besides the presets, and their length.
 const RANDOM_SCRIPTS: usize = 12;

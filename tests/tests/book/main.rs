@@ -16,8 +16,6 @@
 mod copy_check;
 mod fences;
 mod lab_programs;
-mod markdown;
-mod problem;
 mod snippets;
 
 use book_model::summary;
@@ -25,8 +23,8 @@ use book_model::summary;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use book_model::{Diagnostic, report};
 use copy_check::SnippetCrate;
-use problem::{Problem, report};
 
 use book_tests::repo_root;
 
@@ -38,7 +36,7 @@ struct Chapter {
 
 /// Reads the chapters that `book_dir/SUMMARY.md` lists; a listed chapter
 /// that is missing is a problem at its `SUMMARY.md` line.
-fn load_chapters(book_dir: &Path) -> (Vec<Chapter>, Vec<Problem>) {
+fn load_chapters(book_dir: &Path) -> (Vec<Chapter>, Vec<Diagnostic>) {
     let root = repo_root();
     let shown = |path: &Path| path.strip_prefix(&root).unwrap_or(path).to_path_buf();
     let summary_path = book_dir.join("SUMMARY.md");
@@ -53,7 +51,7 @@ fn load_chapters(book_dir: &Path) -> (Vec<Chapter>, Vec<Problem>) {
                 file: shown(&path),
                 markdown,
             }),
-            Err(e) => problems.push(Problem::new(
+            Err(e) => problems.push(Diagnostic::new(
                 &shown(&summary_path),
                 link.line,
                 format!("chapter `{}` cannot be read: {e}", link.path.display()),
@@ -68,7 +66,7 @@ fn snippet_dependencies() -> Vec<copy_check::Dependency> {
     copy_check::dependencies_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
 }
 
-fn fence_problems(chapters: &[Chapter]) -> Vec<Problem> {
+fn fence_problems(chapters: &[Chapter]) -> Vec<Diagnostic> {
     let crates: Vec<String> = snippet_dependencies().into_iter().map(|d| d.name).collect();
     chapters
         .iter()
@@ -77,7 +75,7 @@ fn fence_problems(chapters: &[Chapter]) -> Vec<Problem> {
 }
 
 /// Runs the copy check over `chapters` in a generated crate named `name`.
-fn copy_problems(chapters: &[Chapter], name: &str) -> Vec<Problem> {
+fn copy_problems(chapters: &[Chapter], name: &str) -> Vec<Diagnostic> {
     let snippets: Vec<_> = chapters
         .iter()
         .flat_map(|c| snippets::snippets(&c.file, &c.markdown))
@@ -94,7 +92,7 @@ fn copy_problems(chapters: &[Chapter], name: &str) -> Vec<Problem> {
     krate.check(&snippets)
 }
 
-fn assert_no_problems(problems: &[Problem]) {
+fn assert_no_problems(problems: &[Diagnostic]) {
     assert!(problems.is_empty(), "{}", report(problems));
 }
 

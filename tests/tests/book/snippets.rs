@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::markdown::{CodeBlock, ShownLine, code_blocks, rust_lines};
+use book_model::code::{CodeBlock, ShownLine, code_blocks, rust_lines};
 
 /// How a snippet is tested, from its fence attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,11 +18,6 @@
 //! table that differs from the run fails the test with a diff;
 //! `BOOK_RECORD=1` rewrites the tables from the run instead.
 
-// Shared with the `book` test: code blocks and hidden Rust lines.
-#[allow(dead_code)]
-#[path = "../book/markdown.rs"]
-mod markdown;
-
 mod layout;
 mod strace;
 
@@ -51,7 +46,7 @@ struct Program {
 /// The code block right after `<!-- trace: NAME -->` in the chapter.
 fn traced_block(name: &str) -> Program {
     let text = std::fs::read_to_string(repo_root().join(CHAPTER)).expect("read the chapter");
-    let blocks = markdown::code_blocks(&text);
+    let blocks = book_model::code::code_blocks(&text);
     let wanted = format!("trace: {name}");
     let i = blocks
         .iter()
@@ -481,7 +476,7 @@ fn zig_detached_thread_unmaps_its_own_stack() {
 
 /// The visible lines of a Rust block: what the copy button copies.
 fn copied(program: &Program) -> String {
-    let mut text: String = markdown::rust_lines(&program.source, program.line + 1)
+    let mut text: String = book_model::code::rust_lines(&program.source, program.line + 1)
         .into_iter()
         .filter(|l| !l.hidden)
         .map(|l| l.text + "\n")

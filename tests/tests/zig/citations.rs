@@ -24,7 +24,7 @@ use std::time::Instant;
 use mdbook_vault::citation::{Citation, CitationProblem};
 use mdbook_vault::versions::{self, CitationTable, Key, Status};
 
-use crate::problem::Problem;
+use book_model::Diagnostic;
 
 /// The recorded table, relative to the repository root.
 const TABLE_PATH: &str = "book/data/zig-citations.tsv";
@@ -102,12 +102,12 @@ fn compare(
     keys: &BTreeMap<Key, Vec<(PathBuf, usize)>>,
     committed_text: &str,
     fresh: &CitationTable,
-) -> Vec<Problem> {
+) -> Vec<Diagnostic> {
     let table = Path::new(TABLE_PATH);
     let committed = match CitationTable::parse(committed_text) {
         Ok(t) => t,
         Err(e) => {
-            return vec![Problem::new(
+            return vec![Diagnostic::new(
                 table,
                 1,
                 format!("{e}; rewrite it with `{RECORD}`"),
@@ -147,7 +147,7 @@ fn compare(
                 versions::row_text(old)
             ),
         };
-        problems.push(Problem::new(
+        problems.push(Diagnostic::new(
             file,
             *line,
             format!("{message}\n  (rewrite the table with `{RECORD}`)"),
@@ -157,7 +157,7 @@ fn compare(
     for row in &committed.rows {
         if fresh.get(&row.key, &row.version).is_none() {
             let text = versions::row_text(row);
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 table,
                 lines.get(&text).copied().unwrap_or(1),
                 format!(
@@ -218,9 +218,9 @@ pub(crate) fn check_chapter(
     file: &Path,
     markdown: &str,
     source: &mut dyn FnMut(&str) -> Option<String>,
-) -> Vec<Problem> {
+) -> Vec<Diagnostic> {
     let scan = mdbook_vault::extract_citations(markdown);
-    let mut problems: Vec<Problem> = scan
+    let mut problems: Vec<Diagnostic> = scan
         .errors
         .iter()
         .map(|e| {
@@ -233,7 +233,7 @@ pub(crate) fn check_chapter(
                     format!("the range {first}-{last} ends before it starts")
                 }
             };
-            Problem::new(file, e.line, format!("citation `{}`: {why}", e.text))
+            Diagnostic::new(file, e.line, format!("citation `{}`: {why}", e.text))
         })
         .collect();
     let mut texts: HashMap<&'static str, Option<Vec<String>>> = HashMap::new();
@@ -242,7 +242,7 @@ pub(crate) fn check_chapter(
             .entry(c.std_path)
             .or_insert_with(|| source(c.std_path).map(|t| t.lines().map(String::from).collect()));
         if let Some(message) = check_citation(c, lines.as_deref()) {
-            problems.push(Problem::new(file, c.line, message));
+            problems.push(Diagnostic::new(file, c.line, message));
         }
     }
     problems

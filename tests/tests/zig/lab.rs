@@ -12,7 +12,7 @@ use conformance::harness::{Harness, work_dir};
 use conformance::script::{Script, SinkKind, parse_scripts};
 use pinned_zig::BuildOptions;
 
-use crate::problem::Problem;
+use book_model::Diagnostic;
 
 const RANDOM_SCRIPTS: usize = 6;
 const RANDOM_OPS: usize = 30;
@@ -79,7 +79,7 @@ fn scripts() -> Vec<(String, Script)> {
 
 /// Builds and runs each lab program; returns the problems and how many
 /// programs ran.
-pub(crate) fn check(zig: &pinned_zig::Zig) -> (Vec<Problem>, usize) {
+pub(crate) fn check(zig: &pinned_zig::Zig) -> (Vec<Diagnostic>, usize) {
     let harness = Harness::build().unwrap_or_else(|e| panic!("{e}"));
     let dir = pinned_zig::workspace_target_dir().join("lab-programs");
     let mut problems = Vec::new();
@@ -93,7 +93,7 @@ pub(crate) fn check(zig: &pinned_zig::Zig) -> (Vec<Problem>, usize) {
         fs::write(&source, conformance::program::zig(script)).expect("write the program");
         let exe = dir.join(format!("program-{i}"));
         if let Err(e) = zig.build_exe(&source, &exe, &BuildOptions::default()) {
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 std::path::Path::new(name),
                 1,
                 format!("the lab's Zig program does not build: {e}"),
@@ -109,7 +109,7 @@ pub(crate) fn check(zig: &pinned_zig::Zig) -> (Vec<Problem>, usize) {
                 .zip(expected.lines())
                 .position(|(a, b)| a != b)
                 .map_or(0, |l| l + 1);
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 std::path::Path::new(name),
                 1,
                 format!("the lab's Zig program prints another trace than the harness (first difference at line {line}; program in {})", source.display()),

@@ -8,14 +8,6 @@
 //!   prints the same ([`snippets`]);
 //! - the buffer lab's Zig programs print the harness's trace ([`lab`]).
 
-// Shared with the `book` test: the same chapter list, code blocks and
-// problem format. Not every helper of those files is used here.
-#[allow(dead_code)]
-#[path = "../book/markdown.rs"]
-mod markdown;
-#[allow(dead_code)]
-#[path = "../book/problem.rs"]
-mod problem;
 use book_model::summary;
 
 mod changes;
@@ -28,7 +20,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use problem::{Problem, report};
+use book_model::{Diagnostic, report};
 
 use book_tests::repo_root;
 
@@ -52,7 +44,7 @@ fn zig() -> pinned_zig::Zig {
     pinned_zig::zig().unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn fail_on(problems: Vec<Problem>) {
+fn fail_on(problems: Vec<Diagnostic>) {
     assert!(problems.is_empty(), "{}", report(&problems));
 }
 
@@ -113,7 +105,7 @@ fn zig_snippets_build_run_and_print_their_text_block_on_every_version() {
         let before = problems.len();
         // One build at a time leaves all but one core idle: the compiler
         // works mostly on one thread for programs this small.
-        let (keep, found): (Vec<String>, Vec<Vec<Problem>>) = groups
+        let (keep, found): (Vec<String>, Vec<Vec<Diagnostic>>) = groups
             .par_iter()
             .map(|group| {
                 let (program, expected) = group.effective(pin.version);

@@ -28,8 +28,8 @@ use wait_timeout::ChildExt;
 
 use pinned_zig::{BuildOptions, Zig};
 
-use crate::markdown::{CodeBlock, code_blocks};
-use crate::problem::Problem;
+use book_model::Diagnostic;
+use book_model::code::{CodeBlock, code_blocks};
 
 /// A Zig program of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Group {
 
 /// The version tags of a block's info string (`zig-0.16.0` gives
 /// `0.16.0`), checked against the pinned versions later than the baseline.
-fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> Vec<String> {
+fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut tags = Vec::new();
     for token in block.tokens().iter().skip(1) {
         let Some(version) = token.strip_prefix("zig-") else {
@@ -88,7 +88,7 @@ fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> 
         let later = pinned_zig::PINS[1..].iter().any(|p| p.version == version);
         if !later {
             let pinned: Vec<&str> = pinned_zig::PINS[1..].iter().map(|p| p.version).collect();
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 file,
                 block.line,
                 format!(
@@ -97,7 +97,7 @@ fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> 
                 ),
             ));
         } else if tags.iter().any(|t| t == version) {
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 file,
                 block.line,
                 format!("`{token}` is named twice"),
@@ -111,7 +111,7 @@ fn version_tags(file: &Path, block: &CodeBlock, problems: &mut Vec<Problem>) -> 
 
 /// The chapter's Zig programs as groups (a baseline and its ports), with
 /// every misplaced or ill-tagged block reported.
-pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) {
+pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Diagnostic>) {
     let blocks = code_blocks(markdown);
     let mut groups: Vec<Group> = Vec::new();
     let mut problems = Vec::new();
@@ -143,7 +143,7 @@ pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) 
                 (false, false) => {
                     for v in tags {
                         if snippet.outputs.iter().any(|(o, _)| *o == v) {
-                            problems.push(Problem::new(
+                            problems.push(Diagnostic::new(
                                 file,
                                 next.line,
                                 format!("a second output for Zig {v}"),
@@ -153,7 +153,7 @@ pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) 
                         }
                     }
                 }
-                (false, true) => problems.push(Problem::new(
+                (false, true) => problems.push(Diagnostic::new(
                     file,
                     next.line,
                     "an output variant must follow the program's own ```text block",
@@ -170,7 +170,7 @@ pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) 
             continue;
         }
         let Some(group) = groups.last_mut() else {
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 file,
                 snippet.line,
                 "a port needs the 0.15.1 program (an untagged ```zig block) before it",
@@ -178,7 +178,7 @@ pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) 
             continue;
         };
         if snippet.expected.is_none() {
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 file,
                 snippet.line,
                 "a port needs its own ```text block right after it",
@@ -186,7 +186,7 @@ pub(crate) fn groups(file: &Path, markdown: &str) -> (Vec<Group>, Vec<Problem>) 
         }
         for v in &snippet.versions {
             if let Some(other) = group.ports.iter().find(|p| p.versions.contains(v)) {
-                problems.push(Problem::new(
+                problems.push(Diagnostic::new(
                     file,
                     snippet.line,
                     format!("Zig {v} already has the port at line {}", other.line),
@@ -252,7 +252,7 @@ pub(crate) fn mirrors(file: &Path, markdown: &str) -> Vec<(String, MirrorSide)> 
 
 /// Checks that every mirror name has exactly one Zig and one Rust block,
 /// each followed by a text block, and that the two texts are equal.
-pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
+pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Diagnostic> {
     let mut by_name: BTreeMap<&str, Vec<&MirrorSide>> = BTreeMap::new();
     for (name, side) in mirrors {
         by_name.entry(name).or_default().push(side);
@@ -266,7 +266,7 @@ pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
                 .iter()
                 .map(|s| format!("{} at {}:{}", s.language, s.file.display(), s.line))
                 .collect();
-            problems.push(Problem::new(
+            problems.push(Diagnostic::new(
                 &first.file,
                 first.line,
                 format!(
@@ -284,7 +284,7 @@ pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
         match (&zig.expected, &rust.expected) {
             (Some(z), Some(r)) if z == r => {}
             (Some(z), Some(r)) => problems.push(
-                Problem::new(
+                Diagnostic::new(
                     &rust.file,
                     rust.line,
                     format!(
@@ -298,7 +298,7 @@ pub(crate) fn check_mirrors(mirrors: &[(String, MirrorSide)]) -> Vec<Problem> {
             _ => {
                 for side in [zig, rust] {
                     if side.expected.is_none() {
-                        problems.push(Problem::new(
+                        problems.push(Diagnostic::new(
                             &side.file,
                             side.line,
                             format!(
@@ -356,10 +356,10 @@ pub(crate) fn check_snippet(
     dir: &Path,
     s: &ZigSnippet,
     expected: Option<&str>,
-) -> Vec<Problem> {
+) -> Vec<Diagnostic> {
     let version = zig.version();
     let problem =
-        |message: String| Problem::new(&s.file, s.line, format!("Zig {version}: {message}"));
+        |message: String| Diagnostic::new(&s.file, s.line, format!("Zig {version}: {message}"));
     let name = cache_name(s);
     let exe = dir.join(&name);
     if !exe.is_file() {

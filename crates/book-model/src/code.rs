@@ -7,7 +7,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 /// A code block of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CodeBlock {
+pub struct CodeBlock {
     /// 1-based line of the opening fence (of the first line, if indented).
     pub line: usize,
     /// False for an indented (four-space) code block.
@@ -28,7 +28,7 @@ pub(crate) struct CodeBlock {
 impl CodeBlock {
     /// The tokens of the info string: rustdoc and mdBook separate them by
     /// commas and whitespace (`rust,no_run` and `rust no_run` are the same).
-    pub(crate) fn tokens(&self) -> Vec<&str> {
+    pub fn tokens(&self) -> Vec<&str> {
         self.info
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|t| !t.is_empty())
@@ -44,14 +44,14 @@ enum Previous {
 }
 
 /// Returns every code block of `markdown`, in order.
-pub(crate) fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
+pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
     let line_of = |offset: usize| 1 + markdown[..offset].matches('\n').count();
     let mut blocks = Vec::new();
     let mut previous = Previous::Other;
     let mut open: Option<CodeBlock> = None;
     let mut html: Option<String> = None;
 
-    for (event, range) in book_model::MarkdownOptions::default()
+    for (event, range) in crate::MarkdownOptions::default()
         .parser(markdown)
         .into_offset_iter()
     {
@@ -106,7 +106,7 @@ pub(crate) fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
 
 /// A line of a Rust code block as mdBook shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ShownLine {
+pub struct ShownLine {
     /// 1-based line in the chapter.
     pub line: usize,
     /// The text mdBook renders for it (an escaped `##` shown as `#`).
@@ -120,7 +120,7 @@ pub(crate) struct ShownLine {
 /// `#` followed by a space or by the end of the line hides the line (and is
 /// removed); `##` shows a literal `#`; anything else (`#[derive]`, `#!`) is
 /// shown as written.
-pub(crate) fn rust_lines(content: &str, first_line: usize) -> Vec<ShownLine> {
+pub fn rust_lines(content: &str, first_line: usize) -> Vec<ShownLine> {
     content
         .lines()
         .enumerate()
