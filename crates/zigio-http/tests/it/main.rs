@@ -2,13 +2,9 @@
 //! clients (`peers`: hyper, curl and a strict raw parser), bodies over
 //! outputs that take a few bytes at a time (`partial`), and one regression
 //! test or more per fixed defect (`regressions`). `support` is the test
-//! server and its clients.
+//! server and its clients; the scripted sink and the other test doubles are
+//! `zigio-testkit`'s.
 
-// zigio's test helpers (the scripted sink, seeded generators, temporary
-// files, pipes), included rather than copied: one definition for all the
-// crates.
-#[path = "../../../zigio/tests/it/common/mod.rs"]
-mod common;
 #[cfg(all(feature = "os", unix))]
 mod support;
 

@@ -10,15 +10,14 @@
 //! take a few bytes per `write`, to curl.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common;
 use crate::support;
 
-use common::{Scripted, Step};
 use std::fs::File;
 use support::{Op, Response, Server, curl};
 use zigio::random::SplitMix64;
 use zigio::{Buffer, DynWriter, Limit, ReadBuffer, Reader, Sink, Writer};
 use zigio_http::{BodyWriter, Framing, Header};
+use zigio_testkit::{Scripted, Step};
 
 const PROC_FILE: &str = "/proc/self/mountinfo";
 const SYS_FILE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -161,7 +160,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
     let mut storage = [0u8; 100];
     let sent = match source {
         Source::Regular(content) => {
-            let tmp = common::temp_file(content);
+            let tmp = zigio_testkit::temp_file(content);
             let file = File::open(tmp.path()).unwrap();
             let mut r = Reader::file(&file, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
@@ -177,7 +176,7 @@ fn send_source<S: Sink + ?Sized>(w: &mut Writer<'_, S>, source: &Source) -> Vec<
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }
         Source::Pipe(content) => {
-            let pr = common::pipe_holding(content);
+            let pr = zigio_testkit::pipe_holding(content);
             let mut r = Reader::file(&pr, &mut storage[..]);
             w.send_file_all(&mut r, Limit::UNLIMITED)
         }

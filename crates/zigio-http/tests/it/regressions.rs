@@ -5,13 +5,11 @@
 //! code path it takes.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common;
-
-use common::{Scripted, Step, temp_file};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use zigio::{Buffer, Limit, ReadBuffer, Reader, SendFileError, Writer};
 use zigio_http::{BodyError, BodyWriter, Framing, Header};
+use zigio_testkit::{Scripted, Step, temp_file};
 
 const SYS_FILE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
 

@@ -6,7 +6,6 @@
 // writers): the OS-backed half of the crate.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common::noise;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -15,6 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use zigio::{DynWriter, Reader, Writer};
 use zigio_tar::{Options, TarWriter};
+use zigio_testkit::noise;
 
 /// One entry as written, and as every reader must see it.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,9 @@
 //! outside the other suites, read back by GNU tar and the `tar` crate.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common::temp_file;
 use zigio::Writer;
 use zigio_tar::{Options, TarWriter};
+use zigio_testkit::temp_file;
 
 /// A 101-byte absolute path whose only `/` is the first byte: stored as
 /// given, as GNU tar and the `tar` crate read it back.

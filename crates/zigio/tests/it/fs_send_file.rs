@@ -6,7 +6,6 @@
 //! port does not copy.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common;
 use std::fs::File;
 use std::io::Read;
 use tempfile::NamedTempFile;
@@ -20,7 +19,7 @@ fn pattern(len: usize) -> Vec<u8> {
 /// A regular file holding `len` bytes of [`pattern`], and those bytes.
 fn source(len: usize) -> (NamedTempFile, Vec<u8>) {
     let data = pattern(len);
-    (common::temp_file(&data), data)
+    (zigio_testkit::temp_file(&data), data)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -315,8 +314,8 @@ fn sendfile_into_a_pipe_and_a_socket() {
     let (src, data) = source(2 * MIB + 1);
     let input = File::open(src.path()).unwrap();
 
-    let (pr, pw) = common::pipe();
-    let reader = common::read_to_end_in_thread(pr);
+    let (pr, pw) = zigio_testkit::pipe();
+    let reader = zigio_testkit::read_to_end_in_thread(pr);
     let (mut rbuf, mut wbuf) = ([0u8; 4096], [0u8; 4096]);
     let mut r = Reader::file(&input, &mut rbuf);
     let mut w = Writer::file(&pw, &mut wbuf); // positional: falls back
@@ -327,7 +326,7 @@ fn sendfile_into_a_pipe_and_a_socket() {
     drop(pw);
     assert!(reader.join().unwrap() == data);
 
-    let (stream, peer) = common::loopback_peer();
+    let (stream, peer) = zigio_testkit::loopback_peer();
     let mut r = Reader::file(&input, &mut rbuf);
     let mut w = Writer::file_streaming(&stream, &mut wbuf);
     w.write_all(b"HTTP/1.1 200 OK\r\n\r\n").unwrap();
@@ -344,7 +343,7 @@ fn sendfile_into_a_pipe_and_a_socket() {
 #[test]
 fn pipe_as_input() {
     let data = pattern(300_000);
-    let (pr, feeder) = common::fed_pipe(&data);
+    let (pr, feeder) = zigio_testkit::fed_pipe(&data);
     let dst = NamedTempFile::new().unwrap();
     let output = dst.reopen().unwrap();
     let (mut rbuf, mut wbuf) = ([0u8; 4096], [0u8; 4096]);
@@ -399,7 +398,7 @@ fn discarding_send_file_counts_reader_buffered_bytes_too() {
     // Only the 250 buffered bytes went through drain; the rest was a seek.
     assert_eq!(r.source.mode(), Mode::Positional);
     // Unknown size (a pipe): Unimplemented, then the read fallback.
-    let (pr, feeder) = common::fed_pipe(&[7u8; 5000]);
+    let (pr, feeder) = zigio_testkit::fed_pipe(&[7u8; 5000]);
     let mut r = Reader::file_streaming(&pr, &mut rbuf);
     let mut d = Writer::discarding(&mut dbuf);
     assert_eq!(d.send_file_all(&mut r, Limit::UNLIMITED), Ok(5000));

@@ -4,12 +4,12 @@
 //! keeps the one vectored call of the buffer and the data.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common::pipe;
 use std::fs::File;
 use std::io::Read;
 use std::thread;
 use zigio::Writer;
 use zigio::fs::FileSink;
+use zigio_testkit::pipe;
 
 fn read_now(r: &mut File, n: usize) -> Vec<u8> {
     let mut got = vec![0u8; n];

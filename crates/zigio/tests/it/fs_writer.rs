@@ -4,12 +4,12 @@
 //! from the same operations; errors are checked through the kept OS error.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common::{self, pipe, read_to_end_in_thread};
 use std::fs::OpenOptions;
 use std::io::{ErrorKind, Write as _};
 use std::os::fd::OwnedFd;
 use zigio::fs::Mode;
 use zigio::{Buffer, DynWriter, WriteFailed, Writer};
+use zigio_testkit::{self, pipe, read_to_end_in_thread};
 
 /// A mix of every kind of write: small writes that stay buffered, writes
 /// larger than the buffer, vectors, splats of one and many bytes, formatted
@@ -145,7 +145,7 @@ fn positional_writer_on_a_pipe_falls_back_to_streaming() {
 
 #[test]
 fn tcp_socket_on_loopback_is_byte_exact() {
-    let (stream, peer) = common::loopback_peer();
+    let (stream, peer) = zigio_testkit::loopback_peer();
     let want = expected();
     let mut buf = [0u8; 4096];
     let mut w = Writer::file(&stream, &mut buf);

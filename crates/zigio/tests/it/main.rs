@@ -3,12 +3,10 @@
 //! `reader_*`, `readers_real`), the ports of Zig's own tests and
 //! observations of Zig 0.15.1 (`zig_*`), the sinks, misuse panics, property
 //! and fuzz tests, and one regression test or more per fixed defect
-//! (`regressions`). `common` is their shared helpers, which the tests of
-//! `zigio-http` and `zigio-tar` include too. (The test that counts the file
+//! (`regressions`). Their shared test doubles are the `zigio-testkit`
+//! crate, which the tests of `zigio-http` and `zigio-tar` use too. (The test that counts the file
 //! writer's system calls under strace is sidebyside's
 //! `tests/fs_syscalls.rs`, next to the runner's strace parser.)
-
-mod common;
 
 mod fs_send_file;
 mod fs_small_writes;

@@ -3,11 +3,9 @@
 //! error where the operation can fail anyway. The crate has no `unsafe`
 //! code, so none of this can corrupt memory; these tests pin the messages.
 
-use crate::common;
-
-use common::Scripted;
 use std::panic::{self, AssertUnwindSafe};
 use zigio::{Buffer, Discarding, Sink, WriteFailed, Writer};
+use zigio_testkit::Scripted;
 
 fn discarding8(storage: &mut [u8; 8]) -> Writer<'_, Discarding> {
     Writer::discarding(storage)

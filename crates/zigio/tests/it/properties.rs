@@ -12,11 +12,9 @@
 //! next operations keep using under the same invariant. Operations that
 //! preserve bytes must leave the newest `preserve` bytes buffered.
 
-use crate::common;
-
-use common::{Scripted, Step};
 use proptest::prelude::*;
 use zigio::{Allocating, Buffer, Endian, Fixed, Limit, Sink, WriteFailed, Writer};
+use zigio_testkit::{Scripted, Step};
 
 /// One operation. Lengths are generated; the bytes themselves come from a
 /// running counter, so that every written byte sequence is distinct and a

@@ -2,9 +2,9 @@
 //! `Limited` reader, over sources that hand out a few bytes per call, so
 //! that lines cross buffer fills and rebases.
 
-use crate::common::Trickle;
 use zigio::reader::{DelimiterError, Failing, Limited};
 use zigio::{Limit, ReadError, Reader, Writer};
+use zigio_testkit::Trickle;
 
 #[test]
 fn lines_cross_fills_and_rebases() {

@@ -4,7 +4,6 @@
 //! stream told apart from a reached limit.
 #![cfg(all(feature = "os", unix))]
 
-use crate::common;
 use std::fs::File;
 use tempfile::NamedTempFile;
 use zigio::fs::{Mode, SeekError};
@@ -17,7 +16,7 @@ fn pattern(len: usize) -> Vec<u8> {
 /// A regular file holding `len` bytes of [`pattern`], and those bytes.
 fn source(len: usize) -> (NamedTempFile, Vec<u8>) {
     let data = pattern(len);
-    (common::temp_file(&data), data)
+    (zigio_testkit::temp_file(&data), data)
 }
 
 fn fd_offset(f: &File) -> u64 {
@@ -178,7 +177,7 @@ fn read_vec_reads_into_slices_and_the_buffer_in_one_call() {
 #[test]
 fn positional_reader_on_a_pipe_becomes_streaming() {
     let data = pattern(200_000);
-    let (pr, feeder) = common::fed_pipe(&data);
+    let (pr, feeder) = zigio_testkit::fed_pipe(&data);
     let mut buf = [0u8; 4096];
     let mut r = Reader::file(&pr, &mut buf);
     assert_eq!(r.take(3).unwrap(), &data[..3]);
@@ -207,7 +206,7 @@ fn positional_reader_on_a_pipe_becomes_streaming() {
 #[test]
 fn streaming_pipe_discard_reads_and_drops() {
     let data = pattern(100_000);
-    let (pr, feeder) = common::fed_pipe(&data);
+    let (pr, feeder) = zigio_testkit::fed_pipe(&data);
     let mut buf = [0u8; 1024];
     let mut r = Reader::file_streaming(&pr, &mut buf);
     r.discard_all(60_001).unwrap();

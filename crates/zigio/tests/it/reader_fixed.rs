@@ -2,8 +2,8 @@
 //! small scripted source: peek/take/toss/discard/stream/stream_exact with
 //! limits, and end of stream told apart from a reached limit.
 
-use crate::common::Trickle;
 use zigio::{DynReader, Limit, ReadError, ReadFailed, Reader, StreamError, TransferError, Writer};
+use zigio_testkit::Trickle;
 
 #[test]
 fn peek_take_toss_on_fixed() {

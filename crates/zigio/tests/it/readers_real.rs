@@ -9,7 +9,6 @@
 //! bytes from the reader's position, each once.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
-use crate::common;
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -62,7 +61,7 @@ fn open(kind: Kind) -> Opened {
         Kind::Pipe => {
             let all = content(3000, 1);
             Opened {
-                fd: common::pipe_holding(&all).into(),
+                fd: zigio_testkit::pipe_holding(&all).into(),
                 min: all.len(),
                 all,
                 tmp: None,
@@ -84,7 +83,7 @@ fn open(kind: Kind) -> Opened {
         }
         Kind::Growing | Kind::Plain => {
             let first = content(5000, 2);
-            let tmp = common::temp_file(&first);
+            let tmp = zigio_testkit::temp_file(&first);
             Opened {
                 fd: File::open(tmp.path()).unwrap().into(),
                 min: first.len(),

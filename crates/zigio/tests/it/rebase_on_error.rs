@@ -4,8 +4,8 @@
 //! the newest bytes are replaced by stale ones ("dbcde" below). zigio moves
 //! them back on both paths.
 
-use crate::common::accepted;
 use zigio::{Buffer, Sink, WriteFailed, Writer};
+use zigio_testkit::accepted;
 
 /// Accepts `take` buffered bytes, then reports failure (a sink that wrote
 /// part of its data before the connection broke).

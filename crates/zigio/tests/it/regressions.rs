@@ -6,13 +6,11 @@
 //! are tested in `zigio-http` and `zigio-tar`.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
-use crate::common;
-
-use common::{Scripted, Step, temp_file};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::Read;
 use zigio::{Buffer, Limit, ReadBuffer, Reader, Writer};
+use zigio_testkit::{Scripted, Step, temp_file};
 
 const MOUNTINFO: &str = "/proc/self/mountinfo";
 
@@ -90,7 +88,7 @@ fn proc_files_of_size_zero_are_copied_whole() {
 /// operations that discover the pipe through `size()`: the seek is kept.
 #[test]
 fn a_seek_on_a_pipe_survives_the_switch_to_streaming() {
-    let pr = common::pipe_holding(b"0123456789");
+    let pr = zigio_testkit::pipe_holding(b"0123456789");
     let mut r = Reader::file(&pr, ReadBuffer::empty());
     r.seek_to(5).unwrap();
     let mut w = Writer::allocating();
@@ -98,13 +96,13 @@ fn a_seek_on_a_pipe_survives_the_switch_to_streaming() {
     assert_eq!(String::from_utf8_lossy(w.written()), "56789");
     assert_eq!(r.logical_pos(), 10);
 
-    let pr = common::pipe_holding(b"0123456789");
+    let pr = zigio_testkit::pipe_holding(b"0123456789");
     let mut r = Reader::file(&pr, ReadBuffer::empty());
     r.seek_to(5).unwrap();
     assert_eq!(r.discard_remaining(), Ok(5));
     assert_eq!(r.logical_pos(), 10);
 
-    let pr = common::pipe_holding(b"0123456789");
+    let pr = zigio_testkit::pipe_holding(b"0123456789");
     let mut r = Reader::file(&pr, ReadBuffer::empty());
     r.seek_to(5).unwrap();
     let mut d = Writer::discarding(Buffer::empty());

@@ -14,14 +14,12 @@
 //! Seeded (SplitMix64) and deterministic.
 #![cfg(all(feature = "os", unix, feature = "digest"))]
 
-use crate::common;
-
-use common::{Scripted, Step};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Read};
 use zigio::random::SplitMix64;
 use zigio::{DynWriter, Instrumented, Writer};
+use zigio_testkit::{Scripted, Step};
 
 /// Sequences per writer kind.
 const SEQUENCES: u64 = 300;

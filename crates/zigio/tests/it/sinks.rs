@@ -3,12 +3,10 @@
 //! `std::io::Write`s, the `std::io`/`core::fmt` interop, and the
 //! `Instrumented` decorator's trace.
 
-use crate::common;
-
-use common::{Scripted, Step};
 use sha2::{Digest, Sha256};
 use std::io::{self, IoSlice};
 use zigio::{Buffer, DrainCall, Event, Failing, Instrumented, WriteFailed, Writer};
+use zigio_testkit::{Scripted, Step};
 
 const SHA256_ABC: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 const SHA256_EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -5,11 +5,9 @@
 //! (`Writer.zig:254-291`), and one in `splatBytePreserve` that the
 //! property tests found.
 
-use crate::common;
-
-use common::{Scripted, Step, accepted};
 use zigio::random::SplitMix64;
 use zigio::{Buffer, Limit, WriteFailed, Writer};
+use zigio_testkit::{Scripted, Step, accepted};
 
 // ---------------------------------------------------------------------------
 // Fixed writer on an 8-byte buffer (`fixedDrain`, `Writer.zig:2331-2361`).

@@ -7,7 +7,7 @@
 
 #![allow(dead_code)] // each test binary uses a subset
 
-pub(crate) use crate::common::noise;
+pub(crate) use zigio_testkit::noise;
 
 use http_body_util::BodyExt;
 use std::io::{Read, Write};

@@ -1,10 +1,14 @@
-//! A scripted sink, a trickling source, a seeded generator, temporary
-//! files, pipes and a loopback peer, shared by the integration tests of
-//! zigio, zigio-http and zigio-tar.
+//! Test doubles and fixtures for zigio's writers and readers, shared by the
+//! integration tests of zigio, zigio-http and zigio-tar (a dev-dependency
+//! of each; not published):
 //!
-//! Each test binary includes this module and uses part of it, so unused
-//! items in one binary are expected.
-#![allow(dead_code)]
+//! - [`Scripted`]: a sink that follows a script of [`Step`]s, one per drain,
+//!   and records what it accepted; [`accepted`] is what a writer over it has
+//!   delivered;
+//! - [`Trickle`]: a source that hands out a few bytes per call;
+//! - [`noise`]: seeded bytes; [`temp_file`], [`pipe`], [`pipe_holding`],
+//!   [`fed_pipe`], [`read_to_end_in_thread`] and [`loopback_peer`]: real
+//!   files, pipes and a TCP peer on 127.0.0.1.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -17,11 +21,11 @@ use zigio::{
 };
 
 /// More drain calls than any test makes on one sink.
-pub(crate) const MAX_DRAINS: usize = 100_000;
+pub const MAX_DRAINS: usize = 100_000;
 
 /// What the scripted sink does on one drain call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Step {
+pub enum Step {
     /// Accept at most this many of the offered bytes (0 is a legal drain
     /// that takes nothing).
     Take(usize),
@@ -34,7 +38,7 @@ pub(crate) enum Step {
 /// A sink that follows a cyclic script of [`Step`]s, one per drain, and
 /// records exactly the bytes it accepted, in order.
 #[derive(Debug, Clone)]
-pub(crate) struct Scripted {
+pub struct Scripted {
     /// The steps, used cyclically.
     pub script: Vec<Step>,
     next: usize,
@@ -53,7 +57,7 @@ impl Scripted {
     ///
     /// # Panics
     /// If the script is empty.
-    pub(crate) fn new(script: Vec<Step>) -> Scripted {
+    pub fn new(script: Vec<Step>) -> Scripted {
         assert!(!script.is_empty(), "a script needs at least one step");
         Scripted {
             script,
@@ -65,12 +69,12 @@ impl Scripted {
     }
 
     /// A sink that accepts everything.
-    pub(crate) fn accept_all() -> Scripted {
+    pub fn accept_all() -> Scripted {
         Scripted::new(vec![Step::All])
     }
 
     /// A sink that accepts at most `n` bytes per drain.
-    pub(crate) fn at_most(n: usize) -> Scripted {
+    pub fn at_most(n: usize) -> Scripted {
         Scripted::new(vec![Step::Take(n)])
     }
 }
@@ -124,7 +128,7 @@ impl Sink for Scripted {
 
 /// The bytes a writer over a [`Scripted`] sink has accepted: what reached
 /// the sink, then what is still buffered.
-pub(crate) fn accepted<S>(w: &Writer<'_, S>, received: &[u8]) -> Vec<u8>
+pub fn accepted<S>(w: &Writer<'_, S>, received: &[u8]) -> Vec<u8>
 where
     S: Sink + ?Sized,
 {
@@ -137,7 +141,7 @@ where
 /// `stream` call, so that reads cross buffer fills and rebases. It has only
 /// `stream`: `read_vec`, `discard` and `rebase` are the trait's defaults.
 #[derive(Debug, Clone)]
-pub(crate) struct Trickle {
+pub struct Trickle {
     /// Everything the source yields, in order.
     pub data: Vec<u8>,
     /// How many bytes of `data` it has yielded.
@@ -149,7 +153,7 @@ pub(crate) struct Trickle {
 
 impl Trickle {
     /// A source of `data`, at most `step` bytes a call.
-    pub(crate) fn new(data: &[u8], step: usize) -> Trickle {
+    pub fn new(data: &[u8], step: usize) -> Trickle {
         Trickle {
             data: data.to_vec(),
             pos: 0,
@@ -179,7 +183,7 @@ impl Source for Trickle {
 
 /// Deterministic pseudo-random bytes (xorshift), so a test case is a few
 /// numbers instead of kilobytes.
-pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed | 1;
     (0..len)
         .map(|_| {
@@ -192,7 +196,7 @@ pub(crate) fn noise(seed: u64, len: usize) -> Vec<u8> {
 }
 
 /// A regular file holding `content`, removed when dropped.
-pub(crate) fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
+pub fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
     let mut tmp = tempfile::NamedTempFile::new().unwrap();
     tmp.write_all(content).unwrap();
     tmp.flush().unwrap();
@@ -200,14 +204,14 @@ pub(crate) fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
 }
 
 /// A pipe: its read end and its write end.
-pub(crate) fn pipe() -> (File, File) {
+pub fn pipe() -> (File, File) {
     let (r, w) = std::io::pipe().unwrap();
     (File::from(OwnedFd::from(r)), File::from(OwnedFd::from(w)))
 }
 
 /// The read end of a pipe that holds `content`, its write end closed:
 /// `content` must fit in the pipe's buffer (64 KiB on Linux).
-pub(crate) fn pipe_holding(content: &[u8]) -> File {
+pub fn pipe_holding(content: &[u8]) -> File {
     let (r, mut w) = pipe();
     w.write_all(content).unwrap();
     r
@@ -215,14 +219,14 @@ pub(crate) fn pipe_holding(content: &[u8]) -> File {
 
 /// The read end of a pipe whose write end a thread fills with `data` and
 /// then closes, and that thread: `data` may be larger than the pipe holds.
-pub(crate) fn fed_pipe(data: &[u8]) -> (File, JoinHandle<()>) {
+pub fn fed_pipe(data: &[u8]) -> (File, JoinHandle<()>) {
     let (r, mut w) = pipe();
     let data = data.to_vec();
     (r, thread::spawn(move || w.write_all(&data).unwrap()))
 }
 
 /// A thread that reads `r` to its end and returns every byte it read.
-pub(crate) fn read_to_end_in_thread(mut r: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+pub fn read_to_end_in_thread(mut r: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut got = Vec::new();
         r.read_to_end(&mut got).unwrap();
@@ -232,7 +236,7 @@ pub(crate) fn read_to_end_in_thread(mut r: impl Read + Send + 'static) -> JoinHa
 
 /// A TCP connection on 127.0.0.1 and the thread at its other end, which
 /// reads until the connection closes and returns every byte it read.
-pub(crate) fn loopback_peer() -> (TcpStream, JoinHandle<Vec<u8>>) {
+pub fn loopback_peer() -> (TcpStream, JoinHandle<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let peer = thread::spawn(move || {
