@@ -1,11 +1,11 @@
-//! [`Error`]: what went wrong in a run or a render, naming the file, line,
-//! process or value at fault.
+//! [`Error`]: what went wrong in a run, a render or a worker, naming the
+//! file, line, process or value at fault.
 
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitStatus;
 
-/// A failed step of the runner or the renderer.
+/// A failed step of the runner, the renderer or a worker.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -51,7 +51,8 @@ pub enum Error {
         message: String,
     },
     /// A process that could not be started, pinned, read or waited for, or
-    /// whose output file is missing.
+    /// whose output file is missing; or a worker that cannot use its own
+    /// standard output or error.
     #[error("{who}: {action}: {source}")]
     Process {
         /// The case or command, e.g. "zigio small write".
@@ -109,6 +110,30 @@ pub enum Error {
     /// A bad command line or job: the message names the argument.
     #[error("{0}")]
     Usage(String),
+    /// A workload or variant that a worker's implementation does not have.
+    #[error("{imp} has no variant `{variant}` of workload `{workload}`")]
+    Unsupported {
+        /// The implementation: "zigio" or "std".
+        imp: &'static str,
+        /// The job's workload.
+        workload: String,
+        /// The job's variant.
+        variant: String,
+    },
+    /// A write, copy or read through the implementation a worker measures
+    /// that failed.
+    #[error("{imp} {what} failed{}", source.as_ref().map_or_else(String::new, |e| format!(": {e}")))]
+    Write {
+        /// The implementation: "zigio" or "std".
+        imp: &'static str,
+        /// What failed, e.g. "write", "copy", "read of SRC".
+        what: String,
+        /// The OS error: std's, or the one zigio's file sink or source
+        /// recorded behind its `WriteFailed` or `ReadFailed` (none for a
+        /// writer without a file).
+        #[source]
+        source: Option<io::Error>,
+    },
 }
 
 /// The first 8 of `changes`, one a line, and how many more there are.

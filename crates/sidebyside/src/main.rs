@@ -26,24 +26,21 @@ worker  run one case (the runner starts it; zigio, zigio-dyn or std)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    // The worker's errors are the messages it prints for the runner.
-    let result: Result<(), Box<dyn std::error::Error>> = match args.first().map(String::as_str) {
-        Some("run") => run_command(&args[1..]).map_err(Into::into),
-        Some("render") => render(&BookPaths::repository())
-            .map(|()| {
-                eprintln!(
-                    "sidebyside: wrote the tables of {} into {}",
-                    BookPaths::repository().page().display(),
-                    BookPaths::repository().generated().display()
-                );
-            })
-            .map_err(Into::into),
-        Some("worker") => sidebyside::worker::main(&args[1..]).map_err(Into::into),
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run_command(&args[1..]),
+        Some("render") => render(&BookPaths::repository()).map(|()| {
+            eprintln!(
+                "sidebyside: wrote the tables of {} into {}",
+                BookPaths::repository().page().display(),
+                BookPaths::repository().generated().display()
+            );
+        }),
+        Some("worker") => sidebyside::worker::main(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(())
         }
-        _ => Err(USAGE.into()),
+        _ => Err(Error::Usage(USAGE.to_string())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

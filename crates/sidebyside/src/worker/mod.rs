@@ -17,10 +17,8 @@ use std::io::Write;
 use std::os::fd::AsFd;
 use std::time::Instant;
 
+use crate::Error;
 use crate::spec::{Impl, Job, Target};
-
-/// What went wrong in a worker: a message for the runner to show.
-pub type Error = String;
 
 /// Everything a repetition needs besides the job itself, prepared before
 /// the clock starts.
@@ -43,9 +41,10 @@ pub struct Setup {
 pub fn main(args: &[String]) -> Result<(), Error> {
     let (imp, rest) = args
         .split_first()
-        .ok_or_else(|| "worker: missing IMPL".to_string())?;
-    let imp = Impl::parse(imp).ok_or_else(|| format!("worker: unknown IMPL `{imp}`"))?;
-    let job = Job::parse(rest).map_err(|e| e.to_string())?;
+        .ok_or_else(|| Error::Usage("worker: missing IMPL".to_string()))?;
+    let imp =
+        Impl::parse(imp).ok_or_else(|| Error::Usage(format!("worker: unknown IMPL `{imp}`")))?;
+    let job = Job::parse(rest)?;
     let mut setup = Setup {
         buffer: vec![0; job.buf],
         file: open_target(job.target)?,
@@ -61,7 +60,9 @@ pub fn main(args: &[String]) -> Result<(), Error> {
             Impl::ZigioDyn => zigio_side::run(&job, &mut setup, true)?,
             Impl::Std => std_side::run(&job, &mut setup)?,
             Impl::Zig | Impl::Cp => {
-                return Err(format!("worker: `{imp}` is not a Rust implementation"));
+                return Err(Error::Usage(format!(
+                    "worker: `{imp}` is not a Rust implementation"
+                )));
             }
         };
         let ns = start.elapsed().as_nanos();
@@ -73,7 +74,7 @@ pub fn main(args: &[String]) -> Result<(), Error> {
     report.push_str(&format!("bytes {bytes}\n"));
     std::io::stderr()
         .write_all(report.as_bytes())
-        .map_err(|e| format!("worker: cannot write the report: {e}"))
+        .map_err(Error::process("worker", "cannot write the report"))
 }
 
 /// CPU time of this process (user and system), in nanoseconds: unlike
@@ -81,8 +82,9 @@ pub fn main(args: &[String]) -> Result<(), Error> {
 /// machine have the CPU.
 fn cpu_now() -> Result<u128, Error> {
     let ts = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-    let secs = u128::try_from(ts.tv_sec).map_err(|_| "negative CPU time".to_string())?;
-    let nanos = u128::try_from(ts.tv_nsec).map_err(|_| "negative CPU time".to_string())?;
+    let negative = |_| Error::output("worker", "negative CPU time");
+    let secs = u128::try_from(ts.tv_sec).map_err(negative)?;
+    let nanos = u128::try_from(ts.tv_nsec).map_err(negative)?;
     Ok(secs * 1_000_000_000 + nanos)
 }
 
@@ -92,14 +94,14 @@ fn open_target(target: Target) -> Result<Option<File>, Error> {
             .write(true)
             .open("/dev/null")
             .map(Some)
-            .map_err(|e| format!("cannot open /dev/null: {e}")),
+            .map_err(Error::io("open", "/dev/null")),
         // A `File` on a duplicate of descriptor 1: unlike `io::Stdout` it
         // has no lock and no line buffering of its own.
         Target::Pipe => std::io::stdout()
             .as_fd()
             .try_clone_to_owned()
             .map(|fd| Some(File::from(fd)))
-            .map_err(|e| format!("cannot duplicate standard output: {e}")),
+            .map_err(Error::process("worker", "cannot duplicate standard output")),
         Target::None => Ok(None),
     }
 }
@@ -107,11 +109,11 @@ fn open_target(target: Target) -> Result<Option<File>, Error> {
 /// The output file of a `null` or `pipe` job.
 fn target_file<'s>(job: &Job, file: &'s Option<File>) -> Result<&'s File, Error> {
     file.as_ref().ok_or_else(|| {
-        format!(
+        Error::Usage(format!(
             "workload `{}` needs a null or pipe target, not `{}`",
             job.workload,
             job.target.as_str()
-        )
+        ))
     })
 }
 
@@ -129,12 +131,13 @@ fn copy_files(job: &Job) -> Result<(&str, &str), Error> {
     job.files
         .as_ref()
         .map(|(s, d)| (s.as_str(), d.as_str()))
-        .ok_or_else(|| "copy needs SRC and DST".to_string())
+        .ok_or_else(|| Error::Usage("copy needs SRC and DST".to_string()))
 }
 
-fn unknown_variant(job: &Job, imp: &str) -> Error {
-    format!(
-        "{imp} has no variant `{}` of workload `{}`",
-        job.variant, job.workload
-    )
+fn unknown_variant(job: &Job, imp: &'static str) -> Error {
+    Error::Unsupported {
+        imp,
+        workload: job.workload.clone(),
+        variant: job.variant.clone(),
+    }
 }

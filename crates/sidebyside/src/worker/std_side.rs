@@ -5,12 +5,22 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 
-use super::{Error, Setup, bytes_of, copy_files, target_file, unknown_variant};
+use super::{Setup, bytes_of, copy_files, target_file, unknown_variant};
+use crate::Error;
 use crate::spec::{BLOCK, Job, SMALL_RECORD, value};
+
+/// An [`Error::Write`] maker for `map_err`: std's `what` failed with `e`.
+fn failed(what: &'static str) -> impl Fn(io::Error) -> Error + Copy {
+    move |e| Error::Write {
+        imp: "std",
+        what: what.to_string(),
+        source: Some(e),
+    }
+}
 
 /// Runs one repetition of `job`.
 pub(super) fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
-    let io_error = |e: io::Error| format!("std write failed: {e}");
+    let io_error = failed("write");
     match (job.workload.as_str(), job.variant.as_str()) {
         ("small" | "mixed", "write") => {
             let file = target_file(job, &setup.file)?;
@@ -48,7 +58,7 @@ pub(super) fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
                 v.resize(to_usize(job.count)?, 0);
                 v
             };
-            super::zigio_side::check_zeros(&v, job.count)
+            super::zigio_side::check_zeros("std", &v, job.count)
         }
         ("splat-alloc", "loop") => {
             if job.dry {
@@ -56,7 +66,7 @@ pub(super) fn run(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
             }
             let mut v: Vec<u8> = Vec::new();
             zeros_loop(&mut v, job.count).map_err(io_error)?;
-            super::zigio_side::check_zeros(&v, job.count)
+            super::zigio_side::check_zeros("std", &v, job.count)
         }
         ("splat-file", "loop" | "repeat") => {
             let file = target_file(job, &setup.file)?;
@@ -96,7 +106,7 @@ impl Write for Counting {
 }
 
 fn to_usize(n: u64) -> Result<usize, Error> {
-    usize::try_from(n).map_err(|_| format!("{n} does not fit in usize"))
+    usize::try_from(n).map_err(|_| Error::Usage(format!("COUNT {n} does not fit in usize")))
 }
 
 #[inline(never)]
@@ -137,12 +147,12 @@ fn zeros_loop(w: &mut impl Write, count: u64) -> io::Result<()> {
 
 fn copy(job: &Job) -> Result<u64, Error> {
     let (src_path, dst_path) = copy_files(job)?;
-    let mut src = File::open(src_path).map_err(|e| format!("cannot open {src_path}: {e}"))?;
-    let dst = File::create(dst_path).map_err(|e| format!("cannot create {dst_path}: {e}"))?;
+    let mut src = File::open(src_path).map_err(Error::io("open", src_path))?;
+    let dst = File::create(dst_path).map_err(Error::io("create", dst_path))?;
     if job.dry {
         return Ok(0);
     }
-    let io_error = |e: io::Error| format!("std copy failed: {e}");
+    let io_error = failed("copy");
     if job.variant == "copy" {
         let mut dst = dst;
         return io::copy(&mut src, &mut dst).map_err(io_error);

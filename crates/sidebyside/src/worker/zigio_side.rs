@@ -6,7 +6,8 @@ use std::io::Read;
 use zigio::fs::FileWriter;
 use zigio::{DynWriter, Limit, Reader, Sink, TransferError, WriteFailed, Writer};
 
-use super::{Error, Setup, copy_files, target_file, unknown_variant};
+use super::{Setup, copy_files, target_file, unknown_variant};
+use crate::Error;
 use crate::spec::{BLOCK, Job, SMALL_RECORD, Target, value};
 
 /// zigio's file writer: positional for a file or /dev/null (Zig's
@@ -20,22 +21,28 @@ fn file_writer<'b, 'f>(file: &'f File, buffer: &'b mut [u8], target: Target) -> 
     }
 }
 
-/// The OS error behind a `WriteFailed` of a file writer.
-fn write_error(w: &FileWriter<'_, '_>) -> Error {
-    match &w.sink.err {
-        Some(e) => format!("zigio write failed: {e}"),
-        None => "zigio write failed".to_string(),
+/// A failure of zigio's `what`, with the OS error behind it if there is one.
+fn failed(what: impl Into<String>, source: Option<std::io::Error>) -> Error {
+    Error::Write {
+        imp: "zigio",
+        what: what.into(),
+        source,
     }
+}
+
+/// A `WriteFailed` of a file writer, with the OS error its sink recorded.
+fn write_error(w: &mut FileWriter<'_, '_>) -> Error {
+    failed("write", w.sink.err.take())
 }
 
 /// Runs one repetition of `job`; `through_dyn` sends the loops of the
 /// `small`, `mixed` and `fmt` workloads through `&mut DynWriter`.
 pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64, Error> {
     if through_dyn && !matches!(job.workload.as_str(), "small" | "mixed" | "fmt") {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "zigio-dyn runs small, mixed and fmt only, not `{}`",
             job.workload
-        ));
+        )));
     }
     match job.workload.as_str() {
         "small" | "mixed" => {
@@ -54,7 +61,7 @@ pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64
                 (_, false) => mixed(&mut w, job.count, big),
                 (_, true) => mixed(as_opaque_dyn(&mut w), job.count, big),
             };
-            result.map_err(|_| write_error(&w))?;
+            result.map_err(|_| write_error(&mut w))?;
             Ok(super::bytes_of(job, big))
         }
         "fmt" => {
@@ -70,7 +77,7 @@ pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64
             } else {
                 formatted(&mut w, job.count)
             };
-            result.map_err(|_| "zigio: formatting into a discarding writer failed".to_string())?;
+            result.map_err(|_| failed("formatting into a discarding writer", None))?;
             Ok(w.full_count())
         }
         "splat-alloc" => {
@@ -80,8 +87,8 @@ pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64
             }
             zeros(&mut w, &job.variant, job.count)
                 .ok_or_else(|| unknown_variant(job, "zigio"))?
-                .map_err(|_| "zigio: the allocating writer failed to grow".to_string())?;
-            check_zeros(w.written(), job.count)
+                .map_err(|_| failed("growth of the allocating writer", None))?;
+            check_zeros("zigio", w.written(), job.count)
         }
         "splat-file" => {
             let file = target_file(job, &setup.file)?;
@@ -92,7 +99,7 @@ pub(super) fn run(job: &Job, setup: &mut Setup, through_dyn: bool) -> Result<u64
             zeros(&mut w, &job.variant, job.count)
                 .ok_or_else(|| unknown_variant(job, "zigio"))?
                 .and_then(|()| w.flush())
-                .map_err(|_| write_error(&w))?;
+                .map_err(|_| write_error(&mut w))?;
             Ok(job.count)
         }
         "copy" => copy(job, setup),
@@ -108,10 +115,10 @@ fn records(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
     let (drain, size) =
         crate::drain::parse_variant(&job.variant).ok_or_else(|| unknown_variant(job, "zigio"))?;
     let record = setup.big.get(..size).ok_or_else(|| {
-        format!(
+        Error::Usage(format!(
             "records of {size} bytes are longer than the {}-byte record they are cut from",
             setup.big.len()
-        )
+        ))
     })?;
     let file = target_file(job, &setup.file)?;
     let mut w = file_writer(file, &mut setup.buffer, job.target);
@@ -120,7 +127,7 @@ fn records(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
     if job.dry {
         return Ok(0);
     }
-    write_records(&mut w, record, job.count).map_err(|_| write_error(&w))?;
+    write_records(&mut w, record, job.count).map_err(|_| write_error(&mut w))?;
     Ok(job.count * size as u64)
 }
 
@@ -201,12 +208,15 @@ fn zeros<S: Sink + ?Sized>(
 
 /// Reads the result of a zero-filling workload, so that it cannot be
 /// optimised away, and checks it.
-pub(super) fn check_zeros(out: &[u8], count: u64) -> Result<u64, Error> {
+pub(super) fn check_zeros(imp: &str, out: &[u8], count: u64) -> Result<u64, Error> {
     let ok = out.len() as u64 == count && out.last().is_none_or(|&b| b == 0);
     if !ok {
-        return Err(format!(
-            "expected {count} zero bytes, the writer holds {}",
-            out.len()
+        return Err(Error::output(
+            imp,
+            format!(
+                "expected {count} zero bytes, the writer holds {}",
+                out.len()
+            ),
         ));
     }
     Ok(out.len() as u64)
@@ -214,8 +224,8 @@ pub(super) fn check_zeros(out: &[u8], count: u64) -> Result<u64, Error> {
 
 fn copy(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
     let (src_path, dst_path) = copy_files(job)?;
-    let mut src = File::open(src_path).map_err(|e| format!("cannot open {src_path}: {e}"))?;
-    let dst = File::create(dst_path).map_err(|e| format!("cannot create {dst_path}: {e}"))?;
+    let mut src = File::open(src_path).map_err(Error::io("open", src_path))?;
+    let dst = File::create(dst_path).map_err(Error::io("create", dst_path))?;
     let mut w = file_writer(&dst, &mut setup.buffer, Target::None);
     if job.dry {
         return Ok(0);
@@ -227,26 +237,26 @@ fn copy(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
             let n = w
                 .send_file_all(&mut r, Limit::UNLIMITED)
                 .map_err(|e| match e {
-                    TransferError::WriteFailed => write_error(&w),
-                    TransferError::ReadFailed => format!("zigio: reading {src_path} failed"),
+                    TransferError::WriteFailed => write_error(&mut w),
+                    TransferError::ReadFailed => {
+                        failed(format!("read of {src_path}"), r.source.err.take())
+                    }
                 })?;
-            w.flush().map_err(|_| write_error(&w))?;
+            w.flush().map_err(|_| write_error(&mut w))?;
             Ok(n as u64)
         }
         "rw" => {
             let mut chunk = [0u8; BLOCK];
             let mut total = 0u64;
             loop {
-                let n = src
-                    .read(&mut chunk)
-                    .map_err(|e| format!("cannot read {src_path}: {e}"))?;
+                let n = src.read(&mut chunk).map_err(Error::io("read", src_path))?;
                 if n == 0 {
                     break;
                 }
-                w.write_all(&chunk[..n]).map_err(|_| write_error(&w))?;
+                w.write_all(&chunk[..n]).map_err(|_| write_error(&mut w))?;
                 total += n as u64;
             }
-            w.flush().map_err(|_| write_error(&w))?;
+            w.flush().map_err(|_| write_error(&mut w))?;
             Ok(total)
         }
         _ => Err(unknown_variant(job, "zigio")),
