@@ -72,9 +72,7 @@ fn programs() -> Vec<Program> {
 
 /// Runs `command`, or explains which package provides `tool`.
 fn output(
-    command: &mut Command,
-    tool: &str,
-    package: &str,
+    command: &mut Command, tool: &str, package: &str,
 ) -> Result<std::process::Output, String> {
     command
         .output()

@@ -185,10 +185,7 @@ struct Keep(Rc<RefCell<Vec<u8>>>);
 
 impl Sink for Keep {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let mut got = self.0.borrow_mut();
         got.extend_from_slice(buf.buffered());
@@ -268,10 +265,7 @@ struct Breaking;
 
 impl Sink for Breaking {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        _data: &[&[u8]],
-        _splat: usize,
+        &mut self, buf: &mut Buffer<'_>, _data: &[&[u8]], _splat: usize,
     ) -> Result<usize, WriteFailed> {
         buf.consume(3);
         Err(WriteFailed)

@@ -128,10 +128,7 @@ impl fmt::Display for Report {
 /// zigio's runs of the same scripts. If the harness failed
 /// (`harness_failure`), only the scripts its trace reached are compared.
 pub fn compare(
-    zig_trace: &str,
-    scripts: &[Script],
-    runs: &[Run],
-    harness_failure: Option<String>,
+    zig_trace: &str, scripts: &[Script], runs: &[Run], harness_failure: Option<String>,
 ) -> Report {
     compare_with(zig_trace, scripts, runs, harness_failure, false)
 }
@@ -141,10 +138,7 @@ pub fn compare(
 /// allocating writer grows by another rule than 0.15.1's): such lines are
 /// counted in [`Report::capacity_only`], every other field must match.
 pub fn compare_with(
-    zig_trace: &str,
-    scripts: &[Script],
-    runs: &[Run],
-    harness_failure: Option<String>,
+    zig_trace: &str, scripts: &[Script], runs: &[Run], harness_failure: Option<String>,
     capacity_may_differ: bool,
 ) -> Report {
     let zig_sections = sections(zig_trace);

@@ -74,10 +74,7 @@ pub struct Scripted {
 
 impl Sink for Scripted {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let mut rec = self.rec.borrow_mut();
         let entry = self.budget[(rec.calls % self.budget.len() as u64) as usize];
@@ -392,18 +389,10 @@ impl Exec {
 /// a scripted sink continues as `fork` (the same budget and byte count), so
 /// its drains accept what the real ones will; its trace is discarded.
 fn splat_byte_preserve_tail(
-    w: &DynWriter<'_>,
-    sink: SinkKind,
-    fork: Scripted,
-    preserve: usize,
-    byte: u8,
-    n: usize,
+    w: &DynWriter<'_>, sink: SinkKind, fork: Scripted, preserve: usize, byte: u8, n: usize,
 ) -> Option<(usize, usize, usize)> {
     fn shared_part(
-        w: &mut DynWriter<'_>,
-        preserve: usize,
-        byte: u8,
-        n: usize,
+        w: &mut DynWriter<'_>, preserve: usize, byte: u8, n: usize,
     ) -> Option<(usize, usize, usize)> {
         if n <= w.unused_capacity_len() {
             return None;

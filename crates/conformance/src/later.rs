@@ -78,11 +78,7 @@ impl Pieces {
 /// when it behaves the same. For the baseline this is
 /// [`rules::zig_0_15_1_bug`].
 pub fn differs(
-    release: Release,
-    op: &Op,
-    sink: SinkKind,
-    end: usize,
-    capacity: usize,
+    release: Release, op: &Op, sink: SinkKind, end: usize, capacity: usize,
 ) -> Option<Rule> {
     if release == Release::BASELINE {
         return rules::zig_0_15_1_bug(op, sink, end, capacity);
@@ -126,12 +122,7 @@ fn rebase_keeps_differently(sink: SinkKind, end: usize, ours: usize, theirs: usi
 /// the writer's `preserve`: the rule under which it differs from zigio's
 /// `rebase(preserve, remaining)`, if it does.
 pub fn splat_byte_preserve_tail(
-    release: Release,
-    sink: SinkKind,
-    preserve: usize,
-    end: usize,
-    unused: usize,
-    remaining: usize,
+    release: Release, sink: SinkKind, preserve: usize, end: usize, unused: usize, remaining: usize,
 ) -> Option<Rule> {
     match release {
         // The same code as 0.15.1: the older bytes are dropped.
@@ -152,22 +143,14 @@ pub fn splat_byte_preserve_tail(
 /// (0.16.0 moves the newest `preserve` bytes to the front when its last
 /// step is reached with more buffered). 0.17.1 grows instead, as zigio does.
 pub fn splat_byte_preserve_allocating(
-    release: Release,
-    preserve: usize,
-    end: usize,
-    n: usize,
+    release: Release, preserve: usize, end: usize, n: usize,
 ) -> Option<Rule> {
     let end_at_last_step = end + n.saturating_sub(preserve);
     (release == Release::Zig0160 && preserve < end_at_last_step).then_some(Rule::SplatBytePreserve)
 }
 
 fn splat_header(
-    release: Release,
-    sink: SinkKind,
-    pieces: &Pieces,
-    splat: usize,
-    limit: usize,
-    room: usize,
+    release: Release, sink: SinkKind, pieces: &Pieces, splat: usize, limit: usize, room: usize,
 ) -> Option<Rule> {
     let model = match release {
         Release::Zig0151 => Model::Zig0151,
@@ -377,11 +360,7 @@ fn plan(model: Model, pieces: &Pieces, splat: usize, limit: usize, mut room: usi
 /// The model's `writeSplatHeaderLimitFinish`: its drain calls, `None` where
 /// it divides by zero. `hl` is the header's length (0: no header).
 fn finish(
-    model: Model,
-    hl: usize,
-    rest: &[Slice],
-    (pidx, plen): Slice,
-    splat: usize,
+    model: Model, hl: usize, rest: &[Slice], (pidx, plen): Slice, splat: usize,
     mut remaining: usize,
 ) -> Option<Vec<Call>> {
     let mut calls = Vec::new();

@@ -51,10 +51,7 @@ pub struct Mutated<S> {
 
 impl<S: Sink> Sink for Mutated<S> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         self.sink.drain(buf, data, splat)
     }
@@ -72,10 +69,7 @@ impl<S: Sink> Sink for Mutated<S> {
     }
 
     fn rebase(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        preserve: usize,
-        capacity: usize,
+        &mut self, buf: &mut Buffer<'_>, preserve: usize, capacity: usize,
     ) -> Result<(), WriteFailed> {
         match self.mutant {
             Mutant::RebaseForgetsEndOnError => {

@@ -263,10 +263,7 @@ type Finish<'d> = (&'d [u8], &'d [&'d [u8]], usize);
 /// `rebase(preserve, remaining)`, which does nothing when the copies fit.
 /// They agree only when nothing would be dropped and the copies fit.
 pub fn splat_byte_preserve_differs(
-    preserve: usize,
-    end: usize,
-    unused: usize,
-    remaining: usize,
+    preserve: usize, end: usize, unused: usize, remaining: usize,
 ) -> bool {
     preserve < end || unused < remaining
 }
@@ -274,11 +271,7 @@ pub fn splat_byte_preserve_differs(
 /// The first part of `writeSplatHeaderLimit` (`Writer.zig:213-252`), the
 /// same in both: which `writeSplatHeaderLimitFinish` call it makes, if any.
 fn finish_call<'d>(
-    header: &'d [u8],
-    data: &'d [&'d [u8]],
-    splat: usize,
-    mut remaining: usize,
-    mut room: usize,
+    header: &'d [u8], data: &'d [&'d [u8]], splat: usize, mut remaining: usize, mut room: usize,
 ) -> Option<Finish<'d>> {
     let fits = |len: usize, room: usize, remaining: usize| len <= room && len <= remaining;
     if !fits(header.len(), room, remaining) {

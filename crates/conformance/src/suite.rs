@@ -76,10 +76,7 @@ impl Plan {
 /// # Errors
 /// The Zig side could not be built or run.
 pub fn run(
-    harness: &Harness,
-    label: &str,
-    scripts: &[Script],
-    mutant: Option<Mutant>,
+    harness: &Harness, label: &str, scripts: &[Script], mutant: Option<Mutant>,
 ) -> Result<Report, HarnessError> {
     run_release(harness, Release::BASELINE, label, scripts, mutant)
 }
@@ -92,11 +89,7 @@ pub fn run(
 /// # Errors
 /// As [`run`].
 pub fn run_release(
-    harness: &Harness,
-    release: Release,
-    label: &str,
-    scripts: &[Script],
-    mutant: Option<Mutant>,
+    harness: &Harness, release: Release, label: &str, scripts: &[Script], mutant: Option<Mutant>,
 ) -> Result<Report, HarnessError> {
     let started = Instant::now();
     let mut session = harness.start(label)?;

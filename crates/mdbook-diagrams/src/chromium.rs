@@ -134,10 +134,7 @@ impl Renderer {
     /// Draws `missing` (indices into `sources`) in one Chromium run and
     /// caches the drawings.
     fn run(
-        &self,
-        missing: &[usize],
-        sources: &[String],
-        keys: &[String],
+        &self, missing: &[usize], sources: &[String], keys: &[String],
     ) -> Result<(), Vec<DrawError>> {
         let whole = |message: String| {
             vec![DrawError {

@@ -49,10 +49,7 @@ impl Preprocessor for Diagrams {
 /// A message naming each diagram that could not be drawn (chapter:line), or
 /// why none can be when `required`.
 pub fn draw_book(
-    mut book: Book,
-    src: &Path,
-    cache: &Path,
-    required: bool,
+    mut book: Book, src: &Path, cache: &Path, required: bool,
 ) -> std::result::Result<Book, String> {
     // Each chapter's diagrams, in the order both passes visit the chapters.
     let mut chapters: Vec<(PathBuf, Vec<Diagram>)> = Vec::new();

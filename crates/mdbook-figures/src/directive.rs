@@ -198,9 +198,7 @@ pub fn number(value: f64, digits: usize, separate: bool) -> String {
 /// Every malformed directive, and every name that `figures` lacks (with the
 /// closest names), at its line.
 pub fn expand(
-    markdown: &str,
-    figures: &Figures,
-    page_depth: usize,
+    markdown: &str, figures: &Figures, page_depth: usize,
 ) -> Result<String, Vec<LineError>> {
     let directives = find(markdown)?;
     let mut out = String::with_capacity(markdown.len());

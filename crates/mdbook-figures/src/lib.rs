@@ -76,10 +76,7 @@ pub use book_model::Diagnostic;
 /// assert!(err.unwrap_err()[0].to_string().starts_with("book/a.md:2: no figure named `book.chapter`"));
 /// ```
 pub fn process_chapter(
-    file: &Path,
-    markdown: &str,
-    figures: &Figures,
-    page_depth: usize,
+    file: &Path, markdown: &str, figures: &Figures, page_depth: usize,
 ) -> Result<String, Vec<Diagnostic>> {
     directive::expand(markdown, figures, page_depth).map_err(|errors| {
         errors

@@ -42,8 +42,7 @@ impl Preprocessor for FiguresPreprocessor {
 /// # Errors
 /// Data that cannot be read, and every diagnostic of every chapter.
 pub fn run(
-    ctx: &PreprocessorContext,
-    mut book: Book,
+    ctx: &PreprocessorContext, mut book: Book,
 ) -> std::result::Result<Book, Vec<Diagnostic>> {
     let src = ctx.config.book.src.clone();
     let mut chapters = Vec::new();

@@ -78,10 +78,7 @@ pub struct Throttled {
 
 impl Sink for Throttled {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let offered = buf.end().saturating_add(count_splat(data, splat));
         let n = offered.min(self.max_per_drain);
@@ -211,11 +208,7 @@ pub fn run_occupancy(config: Occupancy) -> Result<OccupancyRun, ExperimentError>
 /// each write, then flushes (unobserved) so that `delivered` can be checked
 /// against the input.
 fn record<S: Sink>(
-    label: String,
-    buffer: usize,
-    sizes: &[usize],
-    sink: S,
-    count: impl Fn(&S) -> u64,
+    label: String, buffer: usize, sizes: &[usize], sink: S, count: impl Fn(&S) -> u64,
 ) -> Result<Series, ExperimentError> {
     let mut storage = vec![0u8; buffer];
     let mut w = Writer::new(&mut storage[..], Instrumented::new(sink));

@@ -95,9 +95,7 @@ type Chart<'a, 'b> = ChartContext<
 >;
 
 fn draw_series(
-    chart: &mut Chart<'_, '_>,
-    series: &Series,
-    color: RGBColor,
+    chart: &mut Chart<'_, '_>, series: &Series, color: RGBColor,
 ) -> Result<(), PlotError> {
     let drains = series.drain_points();
     chart

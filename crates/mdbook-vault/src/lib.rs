@@ -102,9 +102,7 @@ pub struct Chapter {
 impl Chapter {
     /// A chapter whose file is `path`.
     pub fn new(
-        path: impl Into<PathBuf>,
-        name: impl Into<String>,
-        content: impl Into<String>,
+        path: impl Into<PathBuf>, name: impl Into<String>, content: impl Into<String>,
     ) -> Self {
         Chapter {
             path: path.into(),

@@ -101,9 +101,7 @@ pub fn run(ctx: &PreprocessorContext, book: Book) -> std::result::Result<Book, V
 /// # Errors
 /// As [`run`], including citations missing from `table`.
 pub fn run_with(
-    ctx: &PreprocessorContext,
-    mut book: Book,
-    table: Option<crate::versions::CitationTable>,
+    ctx: &PreprocessorContext, mut book: Book, table: Option<crate::versions::CitationTable>,
 ) -> std::result::Result<Book, Vec<Diagnostic>> {
     let chapters: Vec<Chapter> = book
         .chapters()

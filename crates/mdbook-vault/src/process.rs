@@ -309,13 +309,8 @@ struct Suggestions {
 }
 
 fn resolve(
-    link: &WikiLink,
-    from: usize,
-    chapters: &[Chapter],
-    scanned: &[Scanned],
-    by_name: &HashMap<String, Vec<usize>>,
-    suggestions: &Suggestions,
-    options: &Options,
+    link: &WikiLink, from: usize, chapters: &[Chapter], scanned: &[Scanned],
+    by_name: &HashMap<String, Vec<usize>>, suggestions: &Suggestions, options: &Options,
 ) -> Result<Resolved, Failure> {
     let chapter = match &link.target.page {
         // `[[#]]`, `[[ ]]`: names nothing.
@@ -367,10 +362,7 @@ fn resolve(
 /// Appends each linked citation's per-release elements to its link edit,
 /// and reports every citation (linked or not) that the table lacks.
 fn version_citations(
-    file: &std::path::Path,
-    here: &Scanned,
-    table: &versions::CitationTable,
-    edits: &mut [Edit],
+    file: &std::path::Path, here: &Scanned, table: &versions::CitationTable, edits: &mut [Edit],
     found: &mut Vec<(usize, Diagnostic)>,
 ) {
     for c in &here.citations.citations {
@@ -444,9 +436,7 @@ fn non_overlapping(mut edits: Vec<Edit>) -> Vec<Edit> {
 }
 
 fn backlink_sources<'a>(
-    entries: &BTreeSet<(usize, Option<usize>)>,
-    chapters: &'a [Chapter],
-    scanned: &'a [Scanned],
+    entries: &BTreeSet<(usize, Option<usize>)>, chapters: &'a [Chapter], scanned: &'a [Scanned],
 ) -> Vec<Source<'a>> {
     let mut sources: Vec<Source<'a>> = Vec::new();
     for &(from, heading) in entries {

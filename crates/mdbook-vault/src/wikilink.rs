@@ -356,9 +356,7 @@ pub fn heading_key(segment: &str, options: &MarkdownOptions) -> String {
 /// Builds a [`HeadingIndex`] for the one lookup; to resolve many links
 /// against one page, build the index once.
 pub fn resolve_heading(
-    headings: &[Heading],
-    segments: &[String],
-    options: &MarkdownOptions,
+    headings: &[Heading], segments: &[String], options: &MarkdownOptions,
 ) -> Option<usize> {
     HeadingIndex::new(headings).resolve(segments, options)
 }

@@ -45,10 +45,7 @@ impl Zig {
     /// [`Error::Io`] if `out`'s directory cannot be made, [`Error::Command`]
     /// with the compiler's diagnostics if the build fails.
     pub fn build_exe(
-        &self,
-        source: &Path,
-        out: &Path,
-        options: &BuildOptions,
+        &self, source: &Path, out: &Path, options: &BuildOptions,
     ) -> Result<PathBuf, Error> {
         if let Some(dir) = out.parent() {
             std::fs::create_dir_all(dir).map_err(Error::io("create the output directory", dir))?;

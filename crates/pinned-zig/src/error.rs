@@ -76,8 +76,7 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(
-        step: &'static str,
-        path: impl Into<PathBuf>,
+        step: &'static str, path: impl Into<PathBuf>,
     ) -> impl FnOnce(io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { step, path, source }

@@ -130,13 +130,7 @@ fn ensure_source_file(path: &Path, len: u64) -> Result<(), Error> {
 /// The (real, not dry) job of `case` in a workload kind, with these
 /// parameters.
 fn job(
-    kind: &str,
-    target: Target,
-    case: &Case,
-    p: &Programs,
-    buf: usize,
-    count: u64,
-    reps: u32,
+    kind: &str, target: Target, case: &Case, p: &Programs, buf: usize, count: u64, reps: u32,
 ) -> Job {
     Job {
         workload: kind.to_string(),
@@ -274,11 +268,7 @@ fn run_process(mut cmd: Command, target: Target, who: &str) -> Result<(String, u
 /// moved `bytes` bytes per repetition. `cp` is timed by this process, on
 /// the wall clock only.
 pub(crate) fn run_timed(
-    imp: Impl,
-    job: &Job,
-    bytes: u64,
-    clock: Clock,
-    p: &Programs,
+    imp: Impl, job: &Job, bytes: u64, clock: Clock, p: &Programs,
 ) -> Result<Vec<u64>, Error> {
     let who = format!("{imp} {} {}", job.workload, job.variant);
     if imp == Impl::Cp {

@@ -301,11 +301,7 @@ fn case(imp: Impl, variant: &'static str, label: &'static str) -> Case {
 }
 
 fn ratio(
-    num: &str,
-    den: &str,
-    measure: Measure,
-    at_most: Option<f64>,
-    goal: &'static str,
+    num: &str, den: &str, measure: Measure, at_most: Option<f64>, goal: &'static str,
 ) -> RatioSpec {
     RatioSpec {
         num: num.to_string(),

@@ -81,10 +81,7 @@ impl<'o, 'w> BodySink<'o, 'w> {
     }
 
     fn drain_inner(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, BodyError> {
         let out = &mut *self.out;
         match &mut self.state {
@@ -132,10 +129,7 @@ impl<'o, 'w> BodySink<'o, 'w> {
 
 impl Sink for BodySink<'_, '_> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         if self.err.is_some() {
             return Err(WriteFailed);
@@ -168,10 +162,7 @@ impl Sink for BodySink<'_, '_> {
     /// [`BodyError::Ended`], eliding or not.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut zigio::fs::FileSource<'_>,
-        limit: zigio::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut zigio::fs::FileSource<'_>, limit: zigio::Limit,
     ) -> Result<usize, zigio::SendFileError> {
         use super::send_file::{Fail, send_file};
         if self.err.is_some() {
@@ -254,9 +245,7 @@ impl<'a, 'o, 'w> BodyWriter<'a, 'o, 'w> {
     /// A body framed by `framing`, staged in `buffer` (which may be empty:
     /// then every write drains) and sent to `out`.
     pub fn new(
-        out: &'o mut DynWriter<'w>,
-        buffer: impl Into<Buffer<'a>>,
-        framing: Framing,
+        out: &'o mut DynWriter<'w>, buffer: impl Into<Buffer<'a>>, framing: Framing,
     ) -> Self {
         Self::with_eliding(out, buffer, framing, false)
     }
@@ -266,18 +255,13 @@ impl<'a, 'o, 'w> BodyWriter<'a, 'o, 'w> {
     /// accounted, so writing more or less than declared is still an error,
     /// and the head keeps its true `Content-Length`.
     pub fn eliding(
-        out: &'o mut DynWriter<'w>,
-        buffer: impl Into<Buffer<'a>>,
-        framing: Framing,
+        out: &'o mut DynWriter<'w>, buffer: impl Into<Buffer<'a>>, framing: Framing,
     ) -> Self {
         Self::with_eliding(out, buffer, framing, true)
     }
 
     fn with_eliding(
-        out: &'o mut DynWriter<'w>,
-        buffer: impl Into<Buffer<'a>>,
-        framing: Framing,
-        eliding: bool,
+        out: &'o mut DynWriter<'w>, buffer: impl Into<Buffer<'a>>, framing: Framing, eliding: bool,
     ) -> Self {
         let state = match framing {
             Framing::None => State::None,

@@ -60,10 +60,7 @@ pub(super) fn chunk_header(len: u64) -> [u8; CHUNK_HEADER_LEN] {
 /// pending, and a zero-length chunk is the *last* chunk, which would end the
 /// body early. Here a drain with nothing pending writes no header.
 pub(super) fn drain(
-    out: &mut DynWriter<'_>,
-    chunk_len: &mut u64,
-    buf: &mut Buffer<'_>,
-    data: &[&[u8]],
+    out: &mut DynWriter<'_>, chunk_len: &mut u64, buf: &mut Buffer<'_>, data: &[&[u8]],
     splat: usize,
 ) -> Result<usize, BodyError> {
     loop {
@@ -160,9 +157,7 @@ fn data_after<'d>(data: &[&'d [u8]], splat: usize, mut skip: usize) -> (Vec<&'d 
 /// [`BodyError::ChunkUnfinished`] if a chunk is still owed data (Zig
 /// reaches `unreachable`); [`BodyError::Downstream`] if `out` fails.
 pub(super) fn finish(
-    out: &mut DynWriter<'_>,
-    chunk_len: u64,
-    trailers: &[Header<'_>],
+    out: &mut DynWriter<'_>, chunk_len: u64, trailers: &[Header<'_>],
 ) -> Result<(), BodyError> {
     match chunk_len {
         0 => {}

@@ -50,12 +50,8 @@ const CHUNK_READ_BLOCK: usize = 4096;
 ///   [`CHUNK_READ_BLOCK`] bytes itself and writes them, so `Unimplemented`
 ///   here always means that nothing was sent.
 pub(super) fn send_file(
-    out: &mut DynWriter<'_>,
-    state: &mut State,
-    eliding: bool,
-    buf: &mut Buffer<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    out: &mut DynWriter<'_>, state: &mut State, eliding: bool, buf: &mut Buffer<'_>,
+    file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<usize, Fail> {
     if *state == State::End {
         return Err(Fail::Body(BodyError::Ended));
@@ -161,12 +157,8 @@ pub(super) fn send_file(
 /// them all (or the file ends early: it shrank, and the chunk stays open);
 /// otherwise once. Returns the number of file bytes taken.
 fn fill_chunk(
-    out: &mut DynWriter<'_>,
-    chunk_len: &mut u64,
-    finish: bool,
-    buf: &mut Buffer<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    out: &mut DynWriter<'_>, chunk_len: &mut u64, finish: bool, buf: &mut Buffer<'_>,
+    file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<usize, Fail> {
     let mut taken = 0;
     while *chunk_len > 2 {
@@ -204,9 +196,7 @@ fn fill_chunk(
 /// [`CHUNK_READ_BLOCK`]) into a stack block, written whole. Returns the
 /// number of bytes read and written.
 fn read_into_chunk(
-    out: &mut DynWriter<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    out: &mut DynWriter<'_>, file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<usize, Fail> {
     let mut block = [0u8; CHUNK_READ_BLOCK];
     let dest = limit.slice(&mut block);

@@ -13,10 +13,7 @@ struct Trickle {
 
 impl Sink for Trickle {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let (pattern, rest) = data.split_last().unwrap();
         let mut all = buf.buffered().to_vec();

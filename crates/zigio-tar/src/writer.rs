@@ -90,10 +90,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// # Errors
     /// [`TarError`] naming `path`.
     pub fn write_file_bytes(
-        &mut self,
-        path: &str,
-        content: &[u8],
-        options: Options,
+        &mut self, path: &str, content: &[u8], options: Options,
     ) -> Result<(), TarError> {
         let size = content.len() as u64;
         self.write_header(EntryType::Regular, path, "", size, options)?;
@@ -114,11 +111,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// [`TarErrorKind::Read`] if its source fails, [`TarErrorKind::Write`]
     /// if the output fails; each names `path`.
     pub fn write_file_stream(
-        &mut self,
-        path: &str,
-        size: u64,
-        reader: &mut DynReader<'_>,
-        options: Options,
+        &mut self, path: &str, size: u64, reader: &mut DynReader<'_>, options: Options,
     ) -> Result<(), TarError> {
         self.write_header(EntryType::Regular, path, "", size, options)?;
         let mut streamed = 0;
@@ -167,10 +160,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// reading fails, [`TarErrorKind::Write`]; each names `path`.
     #[cfg(all(feature = "os", unix))]
     pub fn write_file(
-        &mut self,
-        path: &str,
-        file: &mut zigio::fs::FileReader<'_, '_>,
-        options: Options,
+        &mut self, path: &str, file: &mut zigio::fs::FileReader<'_, '_>, options: Options,
     ) -> Result<(), TarError> {
         let read_error = |why: String| TarError::new(path, TarErrorKind::Read(why));
         let end = file
@@ -211,11 +201,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// [`TarErrorKind::Read`] if it fails, [`TarErrorKind::Write`] if the
     /// output fails; each names `path`.
     pub fn write_file_io(
-        &mut self,
-        path: &str,
-        size: u64,
-        reader: &mut dyn io::Read,
-        options: Options,
+        &mut self, path: &str, size: u64, reader: &mut dyn io::Read, options: Options,
     ) -> Result<(), TarError> {
         self.write_header(EntryType::Regular, path, "", size, options)?;
         let mut streamed = 0;
@@ -261,10 +247,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// # Errors
     /// [`TarError`] naming `path`.
     pub fn write_symlink(
-        &mut self,
-        path: &str,
-        target: &str,
-        options: Options,
+        &mut self, path: &str, target: &str, options: Options,
     ) -> Result<(), TarError> {
         if target.is_empty() || target.contains('\0') {
             return Err(TarError::new(
@@ -293,12 +276,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// ustar cannot hold the path, link target, size or mtime
     /// (`tar/Writer.zig:88-108`).
     pub(super) fn write_header(
-        &mut self,
-        kind: EntryType,
-        path: &str,
-        target: &str,
-        size: u64,
-        options: Options,
+        &mut self, kind: EntryType, path: &str, target: &str, size: u64, options: Options,
     ) -> Result<(), TarError> {
         let stored = stored_path(kind, path)?;
         let mut header = Header::new(kind);
@@ -340,11 +318,7 @@ impl<'o, 'w> TarWriter<'o, 'w> {
     /// GNU tar does (`PaxHeaders/<last component>`, cut to fit), its
     /// records as contents.
     fn write_pax(
-        &mut self,
-        path: &str,
-        stored: &str,
-        pax: &Records,
-        mtime: u64,
+        &mut self, path: &str, stored: &str, pax: &Records, mtime: u64,
     ) -> Result<(), TarError> {
         let base = stored
             .trim_end_matches('/')

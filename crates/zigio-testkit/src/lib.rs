@@ -81,10 +81,7 @@ impl Scripted {
 
 impl Sink for Scripted {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         assert!(!data.is_empty(), "drain called with empty data");
         self.drains += 1;
@@ -165,10 +162,7 @@ impl Trickle {
 
 impl Source for Trickle {
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, limit: Limit,
     ) -> Result<usize, StreamError> {
         self.calls += 1;
         if self.pos == self.data.len() {

@@ -31,10 +31,7 @@ const RECORD: &[u8; 16] = b"0123456789abcdef";
 
 /// Runs `f` on the writer as its concrete type and as `&mut DynWriter`.
 fn both<S: Sink + 'static>(
-    c: &mut Criterion,
-    group: &str,
-    bytes: u64,
-    mut make: impl FnMut() -> Writer<'static, S>,
+    c: &mut Criterion, group: &str, bytes: u64, mut make: impl FnMut() -> Writer<'static, S>,
     f: fn(&mut Writer<'_, S>) -> Result<(), WriteFailed>,
     f_dyn: fn(&mut DynWriter<'static>) -> Result<(), WriteFailed>,
 ) {

@@ -20,10 +20,7 @@ pub const SPLAT_BLOCK: usize = 256;
 /// in the slices are simply not offered: the vectored call will be short,
 /// and the caller's loop sends them later.
 pub fn gather<'x>(
-    iov: &mut [IoSlice<'x>; MAX_IOVECS],
-    buffered: &'x [u8],
-    data: &[&'x [u8]],
-    splat: usize,
+    iov: &mut [IoSlice<'x>; MAX_IOVECS], buffered: &'x [u8], data: &[&'x [u8]], splat: usize,
     block: &'x mut [u8; SPLAT_BLOCK],
 ) -> usize {
     let (pattern, rest) = data.split_last().expect("drain data is never empty");

@@ -214,8 +214,7 @@ impl SnippetCrate {
     /// Builds every binary with one cargo invocation; returns the executables
     /// by binary name, and the snippets that failed to compile.
     fn build(
-        &self,
-        by_name: &BTreeMap<String, Vec<&Snippet>>,
+        &self, by_name: &BTreeMap<String, Vec<&Snippet>>,
     ) -> (HashMap<String, PathBuf>, Vec<Diagnostic>) {
         let mut executables = HashMap::new();
         let mut problems = Vec::new();
@@ -353,10 +352,7 @@ impl SnippetCrate {
 /// Describes why a snippet failed to compile, with the compiler's errors
 /// pointed at chapter lines.
 fn compile_problem(
-    snippet: &Snippet,
-    errors: Option<&Vec<RustcDiagnostic>>,
-    name: &str,
-    cargo_stderr: &[u8],
+    snippet: &Snippet, errors: Option<&Vec<RustcDiagnostic>>, name: &str, cargo_stderr: &[u8],
 ) -> Diagnostic {
     let mut detail = String::new();
     let mut main_missing = !snippet.copied_text().contains("fn main");

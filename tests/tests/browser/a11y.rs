@@ -61,9 +61,7 @@ pub(crate) fn axe_script() -> Result<String, String> {
 
 /// Checks every page of the site in each of [`THEMES`].
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let axe = axe_script()?;
     // WebDriver's own limit for an asynchronous script, 30 s by default.
@@ -155,9 +153,7 @@ return { key, kind, shown: outline || shadow, again };
 /// reaches shows where the focus is, and the skip link and the toggle work
 /// from the keyboard.
 pub(crate) async fn keyboard(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let url = site.server.url(KEYBOARD_PAGE);
     browser.visit(&url).await?;

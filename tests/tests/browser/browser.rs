@@ -205,9 +205,7 @@ impl Browser {
 
     /// Runs `fut` (named `what` in errors) with the [`STEP`] timeout.
     pub(crate) async fn step<T, E: std::fmt::Display>(
-        &self,
-        what: &str,
-        fut: impl Future<Output = Result<T, E>>,
+        &self, what: &str, fut: impl Future<Output = Result<T, E>>,
     ) -> Result<T, String> {
         self.step_within(what, STEP, fut).await
     }
@@ -215,10 +213,7 @@ impl Browser {
     /// Runs `fut` (named `what` in errors) for at most `limit`: for the few
     /// commands that do a page's worth of work (printing it, auditing it).
     pub(crate) async fn step_within<T, E: std::fmt::Display>(
-        &self,
-        what: &str,
-        limit: Duration,
-        fut: impl Future<Output = Result<T, E>>,
+        &self, what: &str, limit: Duration, fut: impl Future<Output = Result<T, E>>,
     ) -> Result<T, String> {
         match tokio::time::timeout(limit, fut).await {
             Ok(Ok(value)) => Ok(value),
@@ -284,10 +279,7 @@ impl Browser {
 
     /// Polls `script` until it returns `true`, for at most `limit`.
     pub(crate) async fn wait_until(
-        &self,
-        what: &str,
-        script: &str,
-        limit: Duration,
+        &self, what: &str, script: &str, limit: Duration,
     ) -> Result<(), String> {
         let started = Instant::now();
         loop {
@@ -312,10 +304,7 @@ impl Browser {
 
     /// The element `script` returns (or `None` for `null`).
     pub(crate) async fn find_by_script(
-        &self,
-        what: &str,
-        script: &str,
-        args: Vec<Json>,
+        &self, what: &str, script: &str, args: Vec<Json>,
     ) -> Result<Option<Element>, String> {
         let value = self.step(what, self.client().execute(script, args)).await?;
         if value.is_null() {
@@ -448,10 +437,7 @@ impl Browser {
 
     /// [`Browser::cdp`] for a command that may take up to `limit`.
     pub(crate) async fn cdp_within(
-        &self,
-        command: &str,
-        params: Json,
-        limit: Duration,
+        &self, command: &str, params: Json, limit: Duration,
     ) -> Result<Json, String> {
         let command = SessionPost {
             path: "goog/cdp/execute".to_string(),
@@ -486,9 +472,7 @@ impl Browser {
     /// Moves the mouse over `hover` (revealing what only shows on hover,
     /// like a code block's buttons), then clicks `target`, as a reader would.
     pub(crate) async fn hover_and_click(
-        &self,
-        hover: &Element,
-        target: &Element,
+        &self, hover: &Element, target: &Element,
     ) -> Result<(), String> {
         let mouse = MouseActions::new("mouse".to_string())
             .then(PointerAction::MoveToElement {
@@ -531,9 +515,7 @@ impl Browser {
     /// screenshot would cut it at the window's edge and paint the sticky
     /// menu bar over it; DevTools can draw past the window instead.
     pub(crate) async fn element_screenshot(
-        &self,
-        element: &Element,
-        name: &str,
+        &self, element: &Element, name: &str,
     ) -> Result<PathBuf, String> {
         let element = serde_json::to_value(element)
             .map_err(|e| format!("passing an element to a script: {e}"))?;
@@ -649,9 +631,7 @@ struct SessionPost {
 
 impl WebDriverCompatibleCommand for SessionPost {
     fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
+        &self, base_url: &url::Url, session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
             "session/{}/{}",

@@ -32,9 +32,7 @@ navigator.clipboard.writeText(sentinel).then(() => done({ place }), e => done({ 
 /// the clipboard with the block's visible text (WebDriver's element text,
 /// which leaves out what is not displayed).
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     browser.allow_clipboard().await?;

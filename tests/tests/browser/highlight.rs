@@ -38,9 +38,7 @@ return Array.from(document.querySelectorAll('pre > code.language-zig')).map((cod
 
 /// Checks every Zig block of every chapter in each of [`THEMES`].
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     let mut blocks = 0;

@@ -22,9 +22,7 @@ const MISSING: &[&str] = &["no-such-page.html", "no/such/section/page.html"];
 /// Missing pages at two depths, the edit and repository links of every
 /// chapter, the print page, and plain files in the output.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     for (index, missing) in MISSING.iter().enumerate() {
         not_found(browser, site, problems, missing, index + 1).await?;
@@ -39,11 +37,7 @@ pub(crate) async fn check(
 /// A missing page is answered with status 404 and the book's 404 page, fully
 /// styled, whose links (sidebar and text) lead to pages of the site.
 async fn not_found(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
-    missing: &str,
-    number: usize,
+    browser: &Browser, site: &Site, problems: &mut Problems, missing: &str, number: usize,
 ) -> Result<(), String> {
     let url = site.server.url(missing);
     let at = format!("{missing} (missing page)");
@@ -130,10 +124,7 @@ async fn not_found(
 /// Every chapter has an edit link to its own source file in `book/` and a
 /// link to the repository. Returns each chapter's title (its first `h1`).
 async fn edit_links(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
-    chapters: &[String],
+    browser: &Browser, site: &Site, problems: &mut Problems, chapters: &[String],
 ) -> Result<Vec<String>, String> {
     let mut titles = Vec::new();
     let root = repo_root();
@@ -205,10 +196,7 @@ async fn edit_links(
 /// The print page holds every chapter, draws its diagrams, keeps its links
 /// inside itself, and prints to a PDF (saved as `print.pdf`).
 async fn print_page(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
-    titles: &[String],
+    browser: &Browser, site: &Site, problems: &mut Problems, titles: &[String],
 ) -> Result<(), String> {
     let page = "print.html";
     if !site.pages.iter().any(|p| p == page) {

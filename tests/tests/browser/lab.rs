@@ -132,11 +132,7 @@ fn first_difference(page: &str, native: &str) -> Option<String> {
 
 /// Compares what the lab showed for `script` with the native runs.
 fn compare(
-    view: &Json,
-    script: &Script,
-    zig_trace: &str,
-    at: &str,
-    problems: &mut Problems,
+    view: &Json, script: &Script, zig_trace: &str, at: &str, problems: &mut Problems,
     unchecked: &mut usize,
 ) -> usize {
     let shown = |k: &str| view[k].as_str().unwrap_or_default().to_string();
@@ -230,9 +226,7 @@ fn compare(
 
 /// The whole check (see the module docs).
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     for engine in ["zigio.wasm", "zig.wasm"] {
         if !site.dir.join("lab").join(engine).is_file() {

@@ -102,9 +102,7 @@ fn internal(site: &Site, link: &Link) -> bool {
 /// Clicks every internal link of every chapter's text (outside the "Linked
 /// from" lists, which [`check_backlinks`] follows) and checks where it lands.
 pub(crate) async fn check_links(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     let mut pending = BTreeMap::new();
@@ -137,9 +135,7 @@ pub(crate) async fn check_links(
 /// chapter linked from another lists it, lists only chapters that link to
 /// it, and each link of the list lands where it says.
 pub(crate) async fn check_backlinks(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     // target -> source -> the text of one link from source to target
@@ -242,9 +238,7 @@ pub(crate) async fn check_backlinks(
 /// page a link lands on is where the next click starts, so most clicks need
 /// no extra page load. Returns how many links were followed.
 async fn walk(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
     mut pending: BTreeMap<String, Vec<Link>>,
 ) -> Result<usize, String> {
     let mut followed = 0;
@@ -273,11 +267,7 @@ async fn walk(
 /// (the URL's fragment) present and in view. Returns the page landed on, or
 /// `None` when the click went wrong.
 async fn follow(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
-    page: &str,
-    link: &Link,
+    browser: &Browser, site: &Site, problems: &mut Problems, page: &str, link: &Link,
 ) -> Result<Option<String>, String> {
     let url = site.server.url(page);
     let what = format!("link \"{}\" ({})", link.text, link.written);

@@ -44,9 +44,7 @@ return Array.from(document.querySelectorAll('pre.mermaid')).map((pre, i) => {
 /// and diagrams are checked in both, and a screenshot of each is saved as
 /// `pages/<page>.<theme>.png`.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let origin = site.server.origin();
     for page in &site.pages {
@@ -116,9 +114,7 @@ pub(crate) async fn diagram_count(browser: &Browser) -> Result<usize, String> {
 
 /// Records each diagram of the current page that is not drawn.
 pub(crate) async fn report_diagrams(
-    browser: &Browser,
-    problems: &mut Problems,
-    page: &str,
+    browser: &Browser, problems: &mut Problems, page: &str,
 ) -> Result<(), String> {
     let found = browser.eval(DIAGRAM_PROBLEMS, vec![]).await?;
     for diagram in found.as_array().into_iter().flatten() {
@@ -139,11 +135,7 @@ pub(crate) async fn report_diagrams(
 /// site of one load. `expected_error` is a URL whose error status is the
 /// point of the visit (a missing page answered with the 404 page).
 pub(crate) fn report_visit(
-    problems: &mut Problems,
-    page: &str,
-    visit: &Visit,
-    origin: &str,
-    expected_error: Option<&str>,
+    problems: &mut Problems, page: &str, visit: &Visit, origin: &str, expected_error: Option<&str>,
 ) {
     // Chromium asks the origin's root for /favicon.ico when a page names no
     // icon (toc.html, the sidebar for readers without JavaScript, opened on

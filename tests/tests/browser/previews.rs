@@ -66,9 +66,7 @@ const SHOWN: &str =
 
 /// Tries every link of [`PAGE`] that has a preview.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     browser.visit(&site.server.url(PAGE)).await?;
     // Links in a closed <details> (an exercise's solution) cannot take focus.
@@ -129,9 +127,7 @@ pub(crate) async fn check(
 
 /// The pointer too: moving it onto the first link shows its preview.
 async fn hover_first(
-    browser: &Browser,
-    links: &[Json],
-    problems: &mut Problems,
+    browser: &Browser, links: &[Json], problems: &mut Problems,
 ) -> Result<(), String> {
     let Some(first) = links.first() else {
         return Ok(());

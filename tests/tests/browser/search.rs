@@ -38,9 +38,7 @@ fn stem(term: &str) -> &str {
 
 /// Searches for each of [`TERMS`] from the first chapter.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let chapters = toc::chapters(browser, site).await?;
     let mut texts = BTreeMap::new();
@@ -62,12 +60,8 @@ pub(crate) async fn check(
 }
 
 async fn search(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
-    chapters: &[String],
-    texts: &BTreeMap<String, String>,
-    term: &str,
+    browser: &Browser, site: &Site, problems: &mut Problems, chapters: &[String],
+    texts: &BTreeMap<String, String>, term: &str,
 ) -> Result<(), String> {
     let start = &chapters[0];
     let at = format!("{start} (search for \"{term}\")");

@@ -186,11 +186,7 @@ fn mermaid_theme(theme: &str) -> &'static str {
 /// Picks `theme` in the page's theme menu, as a reader does, and waits until
 /// the page has it and its `diagrams` diagrams are drawn again.
 pub(crate) async fn choose(
-    browser: &Browser,
-    theme: &str,
-    diagrams: usize,
-    problems: &mut Problems,
-    page: &str,
+    browser: &Browser, theme: &str, diagrams: usize, problems: &mut Problems, page: &str,
 ) -> Result<(), String> {
     // The menu bar hides while scrolling down; at the top it shows.
     browser.eval("window.scrollTo(0, 0)", vec![]).await?;
@@ -259,9 +255,7 @@ pub(crate) async fn choose(
 /// redrawn in the matching mermaid theme with readable text. Screenshots of
 /// each diagram in `light` and `coal` go to `diagrams/`.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let origin = site.server.origin();
     let with_diagrams: Vec<&String> = site
@@ -303,11 +297,7 @@ pub(crate) async fn check(
 }
 
 async fn check_theme(
-    browser: &Browser,
-    problems: &mut Problems,
-    page: &str,
-    theme: &str,
-    count: usize,
+    browser: &Browser, problems: &mut Problems, page: &str, theme: &str, count: usize,
 ) -> Result<(), String> {
     let at = format!("{page} (theme {theme})");
     report_diagrams(browser, problems, &at).await?;

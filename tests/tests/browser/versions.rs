@@ -206,9 +206,7 @@ return { blocks, citations, checked, switches, menu: menu ? menu.value : null };
 /// then the menu bar), then checks every page with something to switch
 /// under the remembered choice, and the last one again after a reload.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     let pages = switchable_pages(browser, site).await?;
     let Some(first) = pages.iter().find(|p| p.versioned()) else {
@@ -319,10 +317,7 @@ fn element(element: &fantoccini::elements::Element) -> Result<Json, String> {
 
 /// Compares what the current page shows with what `version` must show.
 async fn check_page(
-    browser: &Browser,
-    page: &Page,
-    version: &str,
-    problems: &mut Problems,
+    browser: &Browser, page: &Page, version: &str, problems: &mut Problems,
 ) -> Result<(), String> {
     let at = format!("{} (Zig {version})", page.path);
     let state = browser.eval(STATE, vec![]).await?;

@@ -32,9 +32,7 @@ fn is_mermaid(request: &Request) -> bool {
 /// Loads every page with the browser cache off, sums the bytes each
 /// transfers, and checks that no page fetches mermaid. The table goes to `page-weights.md` among the artifacts.
 pub(crate) async fn check(
-    browser: &Browser,
-    site: &Site,
-    problems: &mut Problems,
+    browser: &Browser, site: &Site, problems: &mut Problems,
 ) -> Result<(), String> {
     // Every page as a first visit: nothing from the cache.
     browser.visit(&site.server.url("")).await?;

@@ -192,9 +192,7 @@ fn resolve(version: &str, std_dir: &Path, place: Place) -> Result<Resolved, Stri
 /// # Errors
 /// The file or a container is missing, named with the release.
 pub(crate) fn surface(
-    version: &'static str,
-    std_dir: &Path,
-    place: Place,
+    version: &'static str, std_dir: &Path, place: Place,
 ) -> Result<Surface, String> {
     let Resolved { path, lines, names } = resolve(version, std_dir, place)?;
     let missing = || format!("Zig {version}: lib/std/{path} has no container {names:?}");
@@ -231,10 +229,8 @@ const fn function(label: &'static str, path: &'static str, name: &'static str) -
 }
 
 const fn in_container(
-    label: &'static str,
-    (path, later_path): (&'static str, &'static str),
-    container: &'static [&'static str],
-    name: &'static str,
+    label: &'static str, (path, later_path): (&'static str, &'static str),
+    container: &'static [&'static str], name: &'static str,
 ) -> Function {
     Function {
         label,
@@ -330,10 +326,7 @@ pub(crate) struct Code {
 /// # Errors
 /// The file cannot be read.
 pub(crate) fn code(
-    version: &'static str,
-    std_dir: &Path,
-    place: Place,
-    name: &str,
+    version: &'static str, std_dir: &Path, place: Place, name: &str,
 ) -> Result<Code, String> {
     let r = resolve(version, std_dir, place)?;
     let found = surface::code(&r.lines, r.names, name).map(|(line, text)| (r.path, line, text));

@@ -99,9 +99,7 @@ fn row_lines(text: &str) -> HashMap<String, usize> {
 /// citation and release that differ, at the citation (or, for a row no
 /// citation has, at the table's line).
 fn compare(
-    keys: &BTreeMap<Key, Vec<(PathBuf, usize)>>,
-    committed_text: &str,
-    fresh: &CitationTable,
+    keys: &BTreeMap<Key, Vec<(PathBuf, usize)>>, committed_text: &str, fresh: &CitationTable,
 ) -> Vec<Diagnostic> {
     let table = Path::new(TABLE_PATH);
     let committed = match CitationTable::parse(committed_text) {
@@ -215,9 +213,7 @@ fn citations_are_located_in_every_later_release() {
 /// of a file under `lib/std` (e.g. `Io/Writer.zig`), or `None` if it does
 /// not exist.
 pub(crate) fn check_chapter(
-    file: &Path,
-    markdown: &str,
-    source: &mut dyn FnMut(&str) -> Option<String>,
+    file: &Path, markdown: &str, source: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Vec<Diagnostic> {
     let scan = mdbook_vault::extract_citations(markdown);
     let mut problems: Vec<Diagnostic> = scan

@@ -352,10 +352,7 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 /// text block. Executables are cached under `dir` by a hash of the source,
 /// so an unchanged snippet is not rebuilt.
 pub(crate) fn check_snippet(
-    zig: &Zig,
-    dir: &Path,
-    s: &ZigSnippet,
-    expected: Option<&str>,
+    zig: &Zig, dir: &Path, s: &ZigSnippet, expected: Option<&str>,
 ) -> Vec<Diagnostic> {
     let version = zig.version();
     let problem =

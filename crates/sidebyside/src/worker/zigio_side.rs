@@ -133,9 +133,7 @@ fn records(job: &Job, setup: &mut Setup) -> Result<u64, Error> {
 
 #[inline(never)]
 fn write_records<S: Sink + ?Sized>(
-    w: &mut Writer<'_, S>,
-    record: &[u8],
-    count: u64,
+    w: &mut Writer<'_, S>, record: &[u8], count: u64,
 ) -> Result<(), WriteFailed> {
     for _ in 0..count {
         w.write_all(record)?;
@@ -160,9 +158,7 @@ fn small<S: Sink + ?Sized>(w: &mut Writer<'_, S>, count: u64) -> Result<(), Writ
 
 #[inline(never)]
 fn mixed<S: Sink + ?Sized>(
-    w: &mut Writer<'_, S>,
-    count: u64,
-    big: &[u8],
+    w: &mut Writer<'_, S>, count: u64, big: &[u8],
 ) -> Result<(), WriteFailed> {
     for _ in 0..count {
         w.write_all(SMALL_RECORD)?;
@@ -183,9 +179,7 @@ fn formatted<S: Sink + ?Sized>(w: &mut Writer<'_, S>, count: u64) -> std::fmt::R
 /// `count` zero bytes as one `splat_byte_all` (`splat`) or as 4 KiB
 /// `write_all`s (`loop`); `None` for another variant.
 fn zeros<S: Sink + ?Sized>(
-    w: &mut Writer<'_, S>,
-    variant: &str,
-    count: u64,
+    w: &mut Writer<'_, S>, variant: &str, count: u64,
 ) -> Option<Result<(), WriteFailed>> {
     let count = usize::try_from(count).ok()?;
     match variant {

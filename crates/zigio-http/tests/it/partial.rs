@@ -314,13 +314,8 @@ fn one_body(seed: u64) {
 }
 
 fn write_body(
-    conn: &mut DynWriter<'_>,
-    framing: Framing,
-    eliding: bool,
-    capacity: usize,
-    ops: &[BodyOp],
-    trailers: &[Header<'_>],
-    case: &str,
+    conn: &mut DynWriter<'_>, framing: Framing, eliding: bool, capacity: usize, ops: &[BodyOp],
+    trailers: &[Header<'_>], case: &str,
 ) -> Vec<u8> {
     let mut storage = vec![0u8; capacity];
     let buffer = Buffer::borrowed(&mut storage);

@@ -50,10 +50,7 @@ fn is_write_side(e: Errno) -> bool {
 }
 
 pub(super) fn send_file(
-    w: &mut FileSink<'_>,
-    buf: &mut Buffer<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    w: &mut FileSink<'_>, buf: &mut Buffer<'_>, file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<usize, SendFileError> {
     if limit == Limit::NOTHING {
         return Ok(0);
@@ -92,10 +89,7 @@ pub(super) fn send_file(
 /// One `sendfile` (Linux has no header vectors: buffered bytes are flushed
 /// first). `Ok(None)`: `sendfile` cannot serve these descriptors.
 fn try_sendfile(
-    w: &mut FileSink<'_>,
-    buf: &mut Buffer<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    w: &mut FileSink<'_>, buf: &mut Buffer<'_>, file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<Option<usize>, SendFileError> {
     w.flush(buf)?;
     loop {
@@ -159,10 +153,7 @@ fn try_sendfile(
 /// One `copy_file_range`, with offsets for the positional sides and the
 /// length clamped. `Ok(None)`: it cannot serve these descriptors.
 fn try_copy_file_range(
-    w: &mut FileSink<'_>,
-    buf: &mut Buffer<'_>,
-    file: &mut FileSource<'_>,
-    limit: Limit,
+    w: &mut FileSink<'_>, buf: &mut Buffer<'_>, file: &mut FileSource<'_>, limit: Limit,
 ) -> Result<Option<usize>, SendFileError> {
     w.flush(buf)?;
     loop {

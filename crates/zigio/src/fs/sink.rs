@@ -227,11 +227,7 @@ impl FileSink<'_> {
     /// that block, so `splat_byte_all(0, 1 << 20)` with a 4096-byte buffer
     /// is 17 `writev`s instead of 256.
     fn drain_wide_splat(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        rest: &[&[u8]],
-        byte: u8,
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, rest: &[&[u8]], byte: u8, splat: usize,
     ) -> Result<usize, WriteFailed> {
         let end = buf.end();
         let (buffered, spare) = buf.as_mut_slice().split_at_mut(end);
@@ -287,10 +283,7 @@ impl FileSink<'_> {
     /// the data is not small or nothing is buffered: the vectored drain
     /// applies.
     fn drain_small(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Option<Result<usize, WriteFailed>> {
         let (pattern, rest) = data.split_last().expect("drain data is never empty");
         let total = rest
@@ -334,10 +327,7 @@ impl Sink for FileSink<'_> {
     /// `consume` of what the OS took; small data is sent by topping up the
     /// buffer instead (see [`FileSink::SMALL_DATA_SHARE`]).
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let (pattern, rest) = data.split_last().expect("drain data is never empty");
         if pattern.len() == 1 && splat > SPLAT_BLOCK && buf.unused_capacity_len() > SPLAT_BLOCK {
@@ -357,10 +347,7 @@ impl Sink for FileSink<'_> {
     }
 
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut super::FileSource<'_>,
-        limit: crate::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut super::FileSource<'_>, limit: crate::Limit,
     ) -> Result<usize, crate::SendFileError> {
         super::send_file::send_file(self, buf, file, limit)
     }

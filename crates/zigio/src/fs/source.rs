@@ -384,9 +384,7 @@ impl<'f> FileSource<'f> {
     /// One read in the current mode, of at most `limit` bytes, dropped:
     /// into the reader's (empty) buffer if it is larger than a stack block.
     fn read_and_drop(
-        &mut self,
-        buf: &mut ReadBuffer<'_>,
-        limit: Limit,
+        &mut self, buf: &mut ReadBuffer<'_>, limit: Limit,
     ) -> Result<usize, ReadError> {
         buf.clear();
         let room = buf.unused_capacity_slice();
@@ -417,10 +415,7 @@ impl Source for FileSource<'_> {
     /// falls back to the reading modes for good if the writer cannot);
     /// in the reading modes, one read into the writer's buffer.
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, limit: Limit,
     ) -> Result<usize, StreamError> {
         match self.mode {
             Mode::Positional | Mode::Streaming => match w.send_file(self, limit) {
@@ -444,9 +439,7 @@ impl Source for FileSource<'_> {
     /// `readv` into the caller's slices and the reader's buffer (only the
     /// buffer if it still holds bytes).
     fn read_vec(
-        &mut self,
-        buf: &mut ReadBuffer<'_>,
-        data: &mut [&mut [u8]],
+        &mut self, buf: &mut ReadBuffer<'_>, data: &mut [&mut [u8]],
     ) -> Result<usize, ReadError> {
         if self.mode == Mode::Failure {
             return Err(ReadError::ReadFailed);
@@ -527,9 +520,7 @@ impl<'a, 'f> Reader<'a, FileSource<'f>> {
     /// A positional file reader of a file whose size is known
     /// (`initSize`).
     pub fn file_with_size(
-        handle: impl Into<Handle<'f>>,
-        buffer: impl Into<ReadBuffer<'a>>,
-        size: Option<u64>,
+        handle: impl Into<Handle<'f>>, buffer: impl Into<ReadBuffer<'a>>, size: Option<u64>,
     ) -> Self {
         Reader::new(buffer, FileSource::with_size(handle, size))
     }
@@ -537,8 +528,7 @@ impl<'a, 'f> Reader<'a, FileSource<'f>> {
     /// A streaming file reader (Zig's `File.readerStreaming`): `read` at the
     /// descriptor's offset. For pipes, sockets and terminals.
     pub fn file_streaming(
-        handle: impl Into<Handle<'f>>,
-        buffer: impl Into<ReadBuffer<'a>>,
+        handle: impl Into<Handle<'f>>, buffer: impl Into<ReadBuffer<'a>>,
     ) -> Self {
         Reader::new(buffer, FileSource::streaming(handle))
     }

@@ -75,9 +75,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// ([`send_file_reading`](Self::send_file_reading)); `ReadFailed`,
     /// `WriteFailed`.
     pub fn send_file<'f>(
-        &mut self,
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<usize, SendFileError> {
         if let Some(n) = self.write_input_buffered(input, limit)? {
             return Ok(n);
@@ -102,10 +100,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// # Errors
     /// As `send_file`, when no header byte was taken.
     pub fn send_file_header<'f>(
-        &mut self,
-        header: &[u8],
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, header: &[u8], input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<usize, SendFileError> {
         if header.len() <= self.unused_capacity_len() {
             // Fits: `write` copies it and never drains.
@@ -127,9 +122,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// when it has none: then the file itself is next. Sending these first
     /// is what keeps the reader-buffer bugs of Zig 0.15.1 out.
     fn write_input_buffered<'f>(
-        &mut self,
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<Option<usize>, WriteFailed> {
         let buffered = limit.slice_const(input.buffered());
         if buffered.is_empty() {
@@ -151,9 +144,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// # Errors
     /// `EndOfStream`, `ReadFailed`, `WriteFailed`.
     pub fn send_file_reading<'f>(
-        &mut self,
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<usize, StreamError> {
         if let Some(n) = self.write_input_buffered(input, limit)? {
             return Ok(n);
@@ -175,9 +166,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// # Errors
     /// `ReadFailed`, `WriteFailed`.
     pub fn send_file_all<'f>(
-        &mut self,
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<usize, TransferError> {
         up_to(limit, |left| match self.send_file(input, left) {
             Ok(n) => Ok(Step::Moved(n)),
@@ -200,9 +189,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// # Errors
     /// `ReadFailed`, `WriteFailed`.
     pub fn send_file_reading_all<'f>(
-        &mut self,
-        input: &mut impl FileInput<'f>,
-        limit: Limit,
+        &mut self, input: &mut impl FileInput<'f>, limit: Limit,
     ) -> Result<usize, TransferError> {
         up_to(limit, |left| match self.send_file_reading(input, left) {
             Ok(n) => Ok(Step::Moved(n)),
@@ -228,8 +215,7 @@ enum Step {
 /// what is left of `limit` until the limit is used up or a step ends the
 /// loop, and returns the bytes moved in all.
 fn up_to(
-    limit: Limit,
-    mut step: impl FnMut(Limit) -> Result<Step, TransferError>,
+    limit: Limit, mut step: impl FnMut(Limit) -> Result<Step, TransferError>,
 ) -> Result<usize, TransferError> {
     let mut remaining = limit.get();
     while remaining > 0 {

@@ -24,10 +24,7 @@ impl<'a> Reader<'a, Ending> {
 
 impl Source for Ending {
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        _w: &mut DynWriter<'_>,
-        _limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, _w: &mut DynWriter<'_>, _limit: Limit,
     ) -> Result<usize, StreamError> {
         Err(StreamError::EndOfStream)
     }
@@ -37,9 +34,7 @@ impl Source for Ending {
     }
 
     fn read_vec(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        _data: &mut [&mut [u8]],
+        &mut self, _buf: &mut ReadBuffer<'_>, _data: &mut [&mut [u8]],
     ) -> Result<usize, ReadError> {
         Err(ReadError::EndOfStream)
     }
@@ -64,10 +59,7 @@ impl Reader<'static, Failing> {
 
 impl Source for Failing {
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        _w: &mut DynWriter<'_>,
-        _limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, _w: &mut DynWriter<'_>, _limit: Limit,
     ) -> Result<usize, StreamError> {
         Err(StreamError::ReadFailed)
     }

@@ -46,10 +46,7 @@ impl<R: io::Read> IoSource<R> {
 
 impl<R: io::Read> Source for IoSource<R> {
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, limit: Limit,
     ) -> Result<usize, StreamError> {
         super::read_into_writer(w, limit, |dest| {
             self.read_some(&mut [IoSliceMut::new(dest)])
@@ -57,9 +54,7 @@ impl<R: io::Read> Source for IoSource<R> {
     }
 
     fn read_vec(
-        &mut self,
-        buf: &mut ReadBuffer<'_>,
-        data: &mut [&mut [u8]],
+        &mut self, buf: &mut ReadBuffer<'_>, data: &mut [&mut [u8]],
     ) -> Result<usize, ReadError> {
         super::read_vectored_into(buf, data, |iov| self.read_some(iov))
     }

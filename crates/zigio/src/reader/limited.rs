@@ -36,9 +36,7 @@ impl<'a, 'r, 'b> Reader<'a, Limited<'r, 'b>> {
     /// assert_eq!(source.buffered(), b", world");
     /// ```
     pub fn limited(
-        inner: &'r mut DynReader<'b>,
-        limit: Limit,
-        buffer: impl Into<ReadBuffer<'a>>,
+        inner: &'r mut DynReader<'b>, limit: Limit, buffer: impl Into<ReadBuffer<'a>>,
     ) -> Self {
         Reader::new(
             buffer,
@@ -54,10 +52,7 @@ impl Source for Limited<'_, '_> {
     /// At most the smaller of `limit` and the remaining budget, from the
     /// inner reader (`Limited.zig:28-34`).
     fn stream(
-        &mut self,
-        _buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
+        &mut self, _buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, limit: Limit,
     ) -> Result<usize, StreamError> {
         if self.remaining == Limit::NOTHING {
             return Err(StreamError::EndOfStream);

@@ -657,8 +657,7 @@ impl<'a, S: Source + ?Sized> Reader<'a, S> {
 /// Returns the number of bytes that went to `data`, and `Ok(0)` without
 /// calling `read` when there is nowhere to read to.
 pub(crate) fn read_vectored_into(
-    buf: &mut ReadBuffer<'_>,
-    data: &mut [&mut [u8]],
+    buf: &mut ReadBuffer<'_>, data: &mut [&mut [u8]],
     read: impl FnOnce(&mut [IoSliceMut<'_>]) -> Result<usize, ReadError>,
 ) -> Result<usize, ReadError> {
     let mut iov: [IoSliceMut<'_>; MAX_READ_VECS] =
@@ -680,8 +679,7 @@ pub(crate) fn read_vectored_into(
 /// `data` slices among them. After the read of `n` bytes, bytes past that
 /// total belong to the buffer: see [`finish_vectored_read`].
 fn writable_vectors<'x>(
-    buf: &'x mut ReadBuffer<'_>,
-    data: &'x mut [&mut [u8]],
+    buf: &'x mut ReadBuffer<'_>, data: &'x mut [&mut [u8]],
     iov: &mut [IoSliceMut<'x>; MAX_READ_VECS],
 ) -> (usize, usize) {
     let mut count = 0;
@@ -763,8 +761,7 @@ impl<S: Source + ?Sized> std::io::Read for IoRead<'_, '_, S> {
 /// the bytes through a stack block and `write_all` instead. If that write
 /// fails, the bytes read are lost with the writer's `WriteFailed`.
 pub(crate) fn read_into_writer<S: crate::Sink + ?Sized>(
-    w: &mut crate::Writer<'_, S>,
-    limit: Limit,
+    w: &mut crate::Writer<'_, S>, limit: Limit,
     mut read: impl FnMut(&mut [u8]) -> Result<usize, ReadError>,
 ) -> Result<usize, StreamError> {
     if limit == Limit::NOTHING {

@@ -31,10 +31,7 @@ pub trait Source {
     /// - Implementations may return short counts to keep their logic simple
     ///   (for example one system call per call).
     fn stream(
-        &mut self,
-        buf: &mut ReadBuffer<'_>,
-        w: &mut DynWriter<'_>,
-        limit: Limit,
+        &mut self, buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, limit: Limit,
     ) -> Result<usize, StreamError>;
 
     /// Skips at most `limit` bytes from the source's position without
@@ -62,9 +59,7 @@ pub trait Source {
     /// Default: Zig's `defaultReadVec` (`Io/Reader.zig:383-408`), see
     /// [`default_read_vec`].
     fn read_vec(
-        &mut self,
-        buf: &mut ReadBuffer<'_>,
-        data: &mut [&mut [u8]],
+        &mut self, buf: &mut ReadBuffer<'_>, data: &mut [&mut [u8]],
     ) -> Result<usize, ReadError> {
         default_read_vec(self, buf, data)
     }
@@ -98,9 +93,7 @@ pub trait Source {
 /// If `buf` holds bytes (the contract says it does not), or if the source
 /// streams more than `limit` bytes.
 pub fn default_discard<S: Source + ?Sized>(
-    source: &mut S,
-    buf: &mut ReadBuffer<'_>,
-    limit: Limit,
+    source: &mut S, buf: &mut ReadBuffer<'_>, limit: Limit,
 ) -> Result<usize, ReadError> {
     assert_eq!(
         buf.buffered_len(),
@@ -142,9 +135,7 @@ pub fn default_discard<S: Source + ?Sized>(
 /// # Panics
 /// If `data` is empty, or if the source streams more than it was allowed.
 pub fn default_read_vec<S: Source + ?Sized>(
-    source: &mut S,
-    buf: &mut ReadBuffer<'_>,
-    data: &mut [&mut [u8]],
+    source: &mut S, buf: &mut ReadBuffer<'_>, data: &mut [&mut [u8]],
 ) -> Result<usize, ReadError> {
     let first = data
         .first_mut()
@@ -169,10 +160,7 @@ pub fn default_read_vec<S: Source + ?Sized>(
 
 /// `source.stream` into a fixed writer of `room` bytes, limited to `room`.
 fn fixed_stream<S: Source + ?Sized>(
-    source: &mut S,
-    buf: &mut ReadBuffer<'_>,
-    w: &mut DynWriter<'_>,
-    room: usize,
+    source: &mut S, buf: &mut ReadBuffer<'_>, w: &mut DynWriter<'_>, room: usize,
 ) -> Result<usize, ReadError> {
     match source.stream(buf, w, Limit::limited(room)) {
         Ok(n) => {

@@ -69,9 +69,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// `writeSliceSwap` does. The bytes are the same; only the split into
     /// drain calls can differ when the buffer fills mid-slice.
     pub fn write_slice_endian<T: Int>(
-        &mut self,
-        slice: &[T],
-        endian: Endian,
+        &mut self, slice: &[T], endian: Endian,
     ) -> Result<(), WriteFailed> {
         for &v in slice {
             self.write_int(v, endian)?;

@@ -41,10 +41,7 @@ pub trait Sink {
     ///   whose allocation failed keeps the pieces it had stored, and an HTTP
     ///   body writer's first error is sticky.
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed>;
 
     /// Sends every buffered byte; afterwards `buf.end() == 0` unless the
@@ -66,10 +63,7 @@ pub trait Sink {
     /// Default: Zig's `defaultRebase` (`Writer.zig:341-361`), see
     /// [`default_rebase`].
     fn rebase(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        preserve: usize,
-        capacity: usize,
+        &mut self, buf: &mut Buffer<'_>, preserve: usize, capacity: usize,
     ) -> Result<(), WriteFailed> {
         default_rebase(self, buf, preserve, capacity)
     }
@@ -100,10 +94,7 @@ pub trait Sink {
     /// [`Writer::send_file_reading`]: crate::Writer::send_file_reading
     #[cfg(all(feature = "os", unix))]
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut crate::fs::FileSource<'_>,
-        limit: crate::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut crate::fs::FileSource<'_>, limit: crate::Limit,
     ) -> Result<usize, SendFileError> {
         let _ = (buf, file, limit);
         Err(SendFileError::Unimplemented)
@@ -159,8 +150,7 @@ impl From<SendFileError> for std::io::Error {
 /// # Errors
 /// The first error of `drain`.
 pub fn default_flush<S: Sink + ?Sized>(
-    sink: &mut S,
-    buf: &mut Buffer<'_>,
+    sink: &mut S, buf: &mut Buffer<'_>,
 ) -> Result<(), WriteFailed> {
     while buf.end() != 0 {
         sink.drain(buf, &[b""], 1)?;
@@ -186,10 +176,7 @@ pub fn default_flush<S: Sink + ?Sized>(
 /// asserts the same), or if `drain` of an empty pattern reports consuming
 /// data bytes (a broken sink).
 pub fn default_rebase<S: Sink + ?Sized>(
-    sink: &mut S,
-    buf: &mut Buffer<'_>,
-    preserve: usize,
-    minimum_len: usize,
+    sink: &mut S, buf: &mut Buffer<'_>, preserve: usize, minimum_len: usize,
 ) -> Result<(), WriteFailed> {
     while buf.unused_capacity_len() < minimum_len {
         let tail = buf.end();

@@ -24,9 +24,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// ```
     #[inline]
     pub fn rebase(
-        &mut self,
-        preserve: usize,
-        unused_capacity_len: usize,
+        &mut self, preserve: usize, unused_capacity_len: usize,
     ) -> Result<(), WriteFailed> {
         if self.buf.unused_capacity_len() >= unused_capacity_len {
             return Ok(());
@@ -64,9 +62,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// or if `preserve + minimum_len` exceeds a buffer that cannot grow (Zig
     /// asserts the same).
     pub fn writable_slice_greedy_preserve(
-        &mut self,
-        preserve: usize,
-        minimum_len: usize,
+        &mut self, preserve: usize, minimum_len: usize,
     ) -> Result<&mut [u8], WriteFailed> {
         if self.buf.unused_capacity_len() < minimum_len {
             self.sink.rebase(&mut self.buf, preserve, minimum_len)?;
@@ -101,9 +97,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// `preserve` bytes buffered if the sink has to make room
     /// (`Writer.zig:417-429`).
     pub fn writable_slice_preserve(
-        &mut self,
-        preserve: usize,
-        len: usize,
+        &mut self, preserve: usize, len: usize,
     ) -> Result<&mut [u8], WriteFailed> {
         self.writable_slice_greedy_preserve(preserve, len)?;
         let start = self.buf.end();

@@ -141,10 +141,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// `min(n, preserve)` copies do not fit next to the newest `preserve`
     /// bytes (`preserve + min(n, preserve)` larger than the buffer).
     pub fn splat_byte_preserve(
-        &mut self,
-        preserve: usize,
-        byte: u8,
-        n: usize,
+        &mut self, preserve: usize, byte: u8, n: usize,
     ) -> Result<(), WriteFailed> {
         let end = self.buf.end();
         if n <= self.buf.unused_capacity_len() {
@@ -201,10 +198,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// `write_splat_header_limit(header, data, splat, Limit::UNLIMITED)`
     /// (`Writer.zig:203-211`).
     pub fn write_splat_header(
-        &mut self,
-        header: &[u8],
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, header: &[u8], data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         self.write_splat_header_limit(header, data, splat, Limit::UNLIMITED)
     }
@@ -230,11 +224,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// # Panics
     /// If `data` is empty.
     pub fn write_splat_header_limit(
-        &mut self,
-        header: &[u8],
-        data: &[&[u8]],
-        splat: usize,
-        limit: Limit,
+        &mut self, header: &[u8], data: &[&[u8]], splat: usize, limit: Limit,
     ) -> Result<usize, WriteFailed> {
         let (pattern, rest) = data
             .split_last()
@@ -280,11 +270,7 @@ impl<S: Sink + ?Sized> Writer<'_, S> {
     /// The drain of `write_splat_header_limit`: header, data pieces and
     /// pattern, each cut to what `remaining` allows, in one drain call.
     fn splat_header_finish(
-        &mut self,
-        header: &[u8],
-        data: &[&[u8]],
-        splat: usize,
-        mut remaining: usize,
+        &mut self, header: &[u8], data: &[&[u8]], splat: usize, mut remaining: usize,
     ) -> Result<usize, WriteFailed> {
         let mut vecs: [&[u8]; HEADER_VECS] = [&[]; HEADER_VECS];
         let mut n = 0;

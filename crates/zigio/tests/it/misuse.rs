@@ -191,19 +191,13 @@ struct LazyRebase;
 
 impl Sink for LazyRebase {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        _data: &[&[u8]],
-        _splat: usize,
+        &mut self, buf: &mut Buffer<'_>, _data: &[&[u8]], _splat: usize,
     ) -> Result<usize, WriteFailed> {
         Ok(buf.consume(0))
     }
 
     fn rebase(
-        &mut self,
-        _buf: &mut Buffer<'_>,
-        _preserve: usize,
-        _capacity: usize,
+        &mut self, _buf: &mut Buffer<'_>, _preserve: usize, _capacity: usize,
     ) -> Result<(), WriteFailed> {
         Ok(())
     }
@@ -224,10 +218,7 @@ struct GrowingDrain;
 
 impl Sink for GrowingDrain {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        _data: &[&[u8]],
-        _splat: usize,
+        &mut self, buf: &mut Buffer<'_>, _data: &[&[u8]], _splat: usize,
     ) -> Result<usize, WriteFailed> {
         buf.advance(buf.unused_capacity_len());
         Ok(0)

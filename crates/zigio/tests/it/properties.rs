@@ -161,10 +161,7 @@ struct Keeps<S> {
 
 impl<S: Sink> Sink for Keeps<S> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         self.inner.drain(buf, data, splat)
     }
@@ -172,10 +169,7 @@ impl<S: Sink> Sink for Keeps<S> {
         self.inner.flush(buf)
     }
     fn rebase(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        preserve: usize,
-        capacity: usize,
+        &mut self, buf: &mut Buffer<'_>, preserve: usize, capacity: usize,
     ) -> Result<(), WriteFailed> {
         self.inner.rebase(buf, preserve, capacity)
     }

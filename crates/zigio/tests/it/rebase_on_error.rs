@@ -26,10 +26,7 @@ impl TakeThenFail {
 
 impl Sink for TakeThenFail {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        _data: &[&[u8]],
-        _splat: usize,
+        &mut self, buf: &mut Buffer<'_>, _data: &[&[u8]], _splat: usize,
     ) -> Result<usize, WriteFailed> {
         let n = self.take.min(buf.end());
         self.received.extend_from_slice(&buf.buffered()[..n]);

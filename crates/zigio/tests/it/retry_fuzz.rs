@@ -113,8 +113,7 @@ struct Counts {
 
 /// Runs `f` until it succeeds, calling `on_fail` after each failure.
 fn retry<T>(
-    counts: &mut Counts,
-    on_fail: &mut dyn FnMut(),
+    counts: &mut Counts, on_fail: &mut dyn FnMut(),
     mut f: impl FnMut() -> Result<T, zigio::WriteFailed>,
 ) -> T {
     for _ in 0..MAX_RETRIES {
@@ -131,10 +130,7 @@ fn retry<T>(
 
 /// The pieces of a splat after `off` of its bytes were taken.
 fn splat_rest<'p>(
-    head: &'p [u8],
-    pattern: &'p [u8],
-    splat: usize,
-    off: usize,
+    head: &'p [u8], pattern: &'p [u8], splat: usize, off: usize,
 ) -> (Vec<&'p [u8]>, usize) {
     if off < head.len() {
         return (vec![&head[off..], pattern], splat);
@@ -151,11 +147,7 @@ fn splat_rest<'p>(
 /// One single-shot call of `op` from `off` (retried while it fails);
 /// returns the bytes it took, at least one.
 fn step(
-    w: &mut DynWriter<'_>,
-    op: &Op,
-    off: usize,
-    counts: &mut Counts,
-    on_fail: &mut dyn FnMut(),
+    w: &mut DynWriter<'_>, op: &Op, off: usize, counts: &mut Counts, on_fail: &mut dyn FnMut(),
 ) -> usize {
     for _ in 0..MAX_RETRIES {
         let n = match op {
@@ -196,10 +188,7 @@ fn step(
 /// Applies `ops` to `w`, each to completion with retries, then flushes, and
 /// returns the model: every byte written, in order.
 fn apply(
-    w: &mut DynWriter<'_>,
-    ops: &[Op],
-    counts: &mut Counts,
-    on_fail: &mut dyn FnMut(),
+    w: &mut DynWriter<'_>, ops: &[Op], counts: &mut Counts, on_fail: &mut dyn FnMut(),
 ) -> Vec<u8> {
     let mut model = Vec::new();
     for op in ops {

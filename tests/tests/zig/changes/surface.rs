@@ -70,9 +70,7 @@ pub(super) fn code(lines: &[String], container: &[&str], name: &str) -> Option<(
 /// The lines (exclusive bounds) and nesting depth of the members of the
 /// container at `container`, and the line declaring it (1 for the file).
 fn container_range(
-    lines: &[String],
-    decls: &[Decl],
-    container: &[&str],
+    lines: &[String], decls: &[Decl], container: &[&str],
 ) -> Option<((u32, u32, usize), u32)> {
     let (mut first, mut last, mut depth) = (0, lines.len() as u32 + 1, 0);
     let mut line = 1;
@@ -87,11 +85,7 @@ fn container_range(
 /// The declarations directly inside lines `first..last` (exclusive), at
 /// nesting `depth` (four spaces each).
 fn child<'a>(
-    lines: &'a [String],
-    decls: &'a [Decl],
-    first: u32,
-    last: u32,
-    depth: usize,
+    lines: &'a [String], decls: &'a [Decl], first: u32, last: u32, depth: usize,
 ) -> impl Iterator<Item = &'a Decl> {
     decls.iter().filter(move |d| {
         d.first > first && d.first < last && indent(&lines[d.first as usize - 1]) == depth * 4
@@ -103,10 +97,7 @@ fn indent(line: &str) -> usize {
 }
 
 fn collect(
-    lines: &[String],
-    decls: &[Decl],
-    (first, last, depth): (u32, u32, usize),
-    prefix: &str,
+    lines: &[String], decls: &[Decl], (first, last, depth): (u32, u32, usize), prefix: &str,
     out: &mut Vec<Member>,
 ) {
     for d in child(lines, decls, first, last, depth) {

@@ -273,11 +273,7 @@ const MAX_WINDOW: usize = 40;
 /// lines longer or shorter, that holds one of `spellings` when there are
 /// any; `None` when none reaches [`WINDOW_SIMILARITY`].
 fn best_window(
-    lines: &[String],
-    first: u32,
-    last: u32,
-    cited: &[&str],
-    spellings: &[String],
+    lines: &[String], first: u32, last: u32, cited: &[&str], spellings: &[String],
 ) -> Option<(u32, u32)> {
     let want = cited.join("\n");
     let body = lines.get(first as usize - 1..last as usize)?;

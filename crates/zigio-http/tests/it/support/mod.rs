@@ -94,10 +94,7 @@ impl Response {
     /// A response without trailers, over an uncapped socket written
     /// through a `std::io::Write` adapter.
     pub(crate) fn new(
-        framing: Framing,
-        ops: Vec<Op>,
-        body_buffer: usize,
-        conn_buffer: usize,
+        framing: Framing, ops: Vec<Op>, body_buffer: usize, conn_buffer: usize,
     ) -> Response {
         Response {
             framing,

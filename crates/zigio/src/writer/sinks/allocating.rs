@@ -79,10 +79,7 @@ const UNKNOWN_SIZE_READ: u64 = 512;
 
 impl Sink for Allocating {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let (pattern, _) = data.split_last().expect("drain data is never empty");
         let splat_len = pattern.len().checked_mul(splat).ok_or(WriteFailed)?;
@@ -123,10 +120,7 @@ impl Sink for Allocating {
     /// [`FileSource::reliable_size`]: crate::fs::FileSource::reliable_size
     #[cfg(all(feature = "os", unix))]
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut crate::fs::FileSource<'_>,
-        limit: crate::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut crate::fs::FileSource<'_>, limit: crate::Limit,
     ) -> Result<usize, crate::SendFileError> {
         use crate::SendFileError;
         if limit == crate::Limit::NOTHING {
@@ -149,10 +143,7 @@ impl Sink for Allocating {
     }
 
     fn rebase(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        preserve: usize,
-        minimum_len: usize,
+        &mut self, buf: &mut Buffer<'_>, preserve: usize, minimum_len: usize,
     ) -> Result<(), WriteFailed> {
         let total = preserve.checked_add(minimum_len).ok_or(WriteFailed)?;
         buf.ensure_total_capacity(total)?;

@@ -30,10 +30,7 @@ impl<'a> Writer<'a, Discarding> {
 
 impl Sink for Discarding {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let written = count_splat(data, splat);
         self.count = self
@@ -56,10 +53,7 @@ impl Sink for Discarding {
     /// skips.
     #[cfg(all(feature = "os", unix))]
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut crate::fs::FileSource<'_>,
-        limit: crate::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut crate::fs::FileSource<'_>, limit: crate::Limit,
     ) -> Result<usize, crate::SendFileError> {
         use crate::SendFileError;
         self.count = self.count.saturating_add(buf.end() as u64);

@@ -17,19 +17,13 @@ impl Writer<'static, Failing> {
 
 impl Sink for Failing {
     fn drain(
-        &mut self,
-        _buf: &mut Buffer<'_>,
-        _data: &[&[u8]],
-        _splat: usize,
+        &mut self, _buf: &mut Buffer<'_>, _data: &[&[u8]], _splat: usize,
     ) -> Result<usize, WriteFailed> {
         Err(WriteFailed)
     }
 
     fn rebase(
-        &mut self,
-        _buf: &mut Buffer<'_>,
-        _preserve: usize,
-        _capacity: usize,
+        &mut self, _buf: &mut Buffer<'_>, _preserve: usize, _capacity: usize,
     ) -> Result<(), WriteFailed> {
         Err(WriteFailed)
     }

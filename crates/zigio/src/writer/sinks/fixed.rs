@@ -25,10 +25,7 @@ impl<'a> Writer<'a, Fixed> {
 
 impl Sink for Fixed {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let Some((pattern, rest)) = data.split_last() else {
             return Ok(0);
@@ -65,10 +62,7 @@ impl Sink for Fixed {
     }
 
     fn rebase(
-        &mut self,
-        _buf: &mut Buffer<'_>,
-        _preserve: usize,
-        _capacity: usize,
+        &mut self, _buf: &mut Buffer<'_>, _preserve: usize, _capacity: usize,
     ) -> Result<(), WriteFailed> {
         Err(WriteFailed)
     }

@@ -54,10 +54,7 @@ impl<'b, H> Hashed<'_, 'b, H> {
 
 impl<H: Update> Sink for Hashed<'_, '_, H> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let end = buf.end();
         let accepted = {
@@ -116,10 +113,7 @@ impl<'a, H: Update> Writer<'a, Hashing<H>> {
 
 impl<H: Update> Sink for Hashing<H> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         self.hasher.update(buf.buffered());
         buf.consume_all();

@@ -156,10 +156,7 @@ impl Trace {
 
 impl<S: Sink> Sink for Instrumented<S> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let buffered = buf.end();
         let result = self.inner.drain(buf, data, splat);
@@ -187,10 +184,7 @@ impl<S: Sink> Sink for Instrumented<S> {
 
     #[cfg(all(feature = "os", unix))]
     fn send_file(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        file: &mut crate::fs::FileSource<'_>,
-        limit: crate::Limit,
+        &mut self, buf: &mut Buffer<'_>, file: &mut crate::fs::FileSource<'_>, limit: crate::Limit,
     ) -> Result<usize, crate::SendFileError> {
         let before = buf.end();
         let result = self.inner.send_file(buf, file, limit);
@@ -204,10 +198,7 @@ impl<S: Sink> Sink for Instrumented<S> {
     }
 
     fn rebase(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        preserve: usize,
-        capacity: usize,
+        &mut self, buf: &mut Buffer<'_>, preserve: usize, capacity: usize,
     ) -> Result<(), WriteFailed> {
         let before = buf.end();
         let result = self.inner.rebase(buf, preserve, capacity);

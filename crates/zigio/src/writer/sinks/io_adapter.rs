@@ -36,10 +36,7 @@ impl<W: io::Write> IoSink<W> {
 
 impl<W: io::Write> Sink for IoSink<W> {
     fn drain(
-        &mut self,
-        buf: &mut Buffer<'_>,
-        data: &[&[u8]],
-        splat: usize,
+        &mut self, buf: &mut Buffer<'_>, data: &[&[u8]], splat: usize,
     ) -> Result<usize, WriteFailed> {
         let mut block = [0; SPLAT_BLOCK];
         let mut iov = [IoSlice::new(&[]); MAX_IOVECS];
