@@ -12,6 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use book_tests::repo_root;
+
 /// One change to one of mdBook's theme files: its text in mdBook's file,
 /// and what the book's copy has instead.
 struct Change {
@@ -141,13 +143,6 @@ const HIGHLIGHT_IN_SLICES: &str =
 
     // Syntax highlighting Configuration
 ";
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
-}
 
 /// mdBook's theme, as `mdbook init --theme` writes it.
 fn mdbook_theme() -> PathBuf {
