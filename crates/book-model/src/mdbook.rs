@@ -33,11 +33,13 @@ pub fn find() -> Result<PathBuf, String> {
     ))
 }
 
-/// Cargo's bin directory, where `cargo xtask setup` installs the pinned
-/// mdbook and its preprocessors: `$CARGO_HOME/bin`, else `~/.cargo/bin`,
+/// The directory `cargo install` puts binaries in, where `cargo xtask
+/// setup` installs the pinned mdbook and mdbook-mermaid:
+/// `$CARGO_INSTALL_ROOT/bin`, else `$CARGO_HOME/bin`, else `~/.cargo/bin`,
 /// else `.cargo/bin`.
 pub fn cargo_bin() -> PathBuf {
-    env::var_os("CARGO_HOME")
+    env::var_os("CARGO_INSTALL_ROOT")
+        .or_else(|| env::var_os("CARGO_HOME"))
         .map(PathBuf::from)
         .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
         .unwrap_or_else(|| PathBuf::from(".cargo"))

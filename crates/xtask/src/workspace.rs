@@ -23,24 +23,7 @@ pub(crate) fn cargo() -> OsString {
     env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// The directory `cargo install` puts binaries in.
-pub(crate) fn cargo_bin() -> PathBuf {
-    let root = env::var_os("CARGO_INSTALL_ROOT")
-        .or_else(|| env::var_os("CARGO_HOME"))
-        .map(PathBuf::from)
-        .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from(".cargo"));
-    root.join("bin")
-}
-
-/// `PATH` with [`cargo_bin`] in front, for the commands xtask runs.
-pub(crate) fn path_with_cargo_bin() -> OsString {
-    let mut dirs = vec![cargo_bin()];
-    if let Some(path) = env::var_os("PATH") {
-        dirs.extend(env::split_paths(&path));
-    }
-    env::join_paths(dirs).unwrap_or_default()
-}
+pub(crate) use book_model::mdbook::{cargo_bin, path_with_cargo_bin};
 
 /// The crates the book's snippets may use: by convention, the normal
 /// `[dependencies]` of the `book-tests` package (`tests/Cargo.toml`), which
