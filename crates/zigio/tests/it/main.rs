@@ -11,6 +11,8 @@
 mod fs_send_file;
 mod fs_small_writes;
 mod fs_writer;
+#[cfg(feature = "digest")]
+mod hashing;
 mod misuse;
 mod properties;
 mod reader_delimiter;
