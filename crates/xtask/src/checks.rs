@@ -38,6 +38,14 @@ const CHECKS: &[Check] = &[
     }),
     ("build the site", build_site),
     ("cargo test", cargo_test),
+    // The crate's features are its users' choice: the core alone (no
+    // `os`, no `digest`) must build and pass too.
+    ("zigio without default features", || {
+        cargo_step(
+            "zigio without default features",
+            &["test", "--package", "zigio", "--no-default-features"],
+        )
+    }),
     ("mdbook test", book::mdbook_test),
 ];
 
