@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::hash::Hasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,6 +24,7 @@ use similar::TextDiff;
 
 use crate::snippets::{Mode, Snippet};
 use book_model::Diagnostic;
+use conformance::exec::fnv1a;
 
 /// How long one snippet may run.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -99,14 +99,6 @@ pub(crate) fn dependencies_of(manifest: &Path) -> Vec<Dependency> {
         .collect()
 }
 
-/// 64-bit FNV-1a: a stable hash (unlike `DefaultHasher`, it is specified),
-/// so binary names survive toolchain updates.
-fn fnv1a(text: &str) -> u64 {
-    let mut hash = fnv::FnvHasher::default();
-    hash.write(text.as_bytes());
-    hash.finish()
-}
-
 /// The binary name of a snippet: its chapter and a hash of its copied text.
 fn binary_name(snippet: &Snippet) -> String {
     let chapter: String = snippet
@@ -122,7 +114,12 @@ fn binary_name(snippet: &Snippet) -> String {
             }
         })
         .collect();
-    format!("{chapter}_{:012x}", fnv1a(&snippet.copied_text()) >> 16)
+    // FNV-1a, unlike `DefaultHasher`, is specified: names survive toolchain
+    // updates.
+    format!(
+        "{chapter}_{:012x}",
+        fnv1a(snippet.copied_text().as_bytes()) >> 16
+    )
 }
 
 /// Writes `contents` to `path` unless it already holds exactly that, so that

@@ -21,7 +21,6 @@
 mod layout;
 mod strace;
 
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -35,6 +34,7 @@ const CHAPTER: &str = "book/thread-spawn-and-stacks.md";
 const DATA_DIR: &str = "book/data/thread-spawn";
 
 use book_tests::repo_root;
+use conformance::exec::fnv1a;
 
 /// A program of the chapter and the output block after it.
 struct Program {
@@ -81,18 +81,11 @@ fn work_dir() -> PathBuf {
     dir
 }
 
-/// FNV-1a 64: names cached executables by their source.
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut hash = fnv::FnvHasher::default();
-    hash.write(bytes);
-    hash.finish()
-}
-
 /// Builds a Zig program of the chapter (Debug, the pinned 0.15.1), cached
 /// by a hash of its source.
 fn build_zig(name: &str, program: &Program) -> PathBuf {
     let dir = work_dir();
-    let exe = dir.join(format!("{name}-{:016x}", fnv(program.source.as_bytes())));
+    let exe = dir.join(format!("{name}-{:016x}", fnv1a(program.source.as_bytes())));
     if !exe.is_file() {
         let zig = pinned_zig::zig().unwrap_or_else(|e| panic!("{e}"));
         let src = exe.with_extension("zig");

@@ -19,7 +19,6 @@
 //! skeptic and rustdoc alike.
 
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,6 +29,7 @@ use pinned_zig::{BuildOptions, Zig};
 
 use book_model::Diagnostic;
 use book_model::code::{CodeBlock, code_blocks};
+use conformance::exec::fnv1a;
 
 /// A Zig program of a chapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,7 +324,7 @@ fn diff(expected: &str, actual: &str) -> String {
 /// The file name under which a snippet's executable is cached: a hash of
 /// its source.
 pub(crate) fn cache_name(s: &ZigSnippet) -> String {
-    format!("snippet-{:016x}", fnv(s.source.as_bytes()))
+    format!("snippet-{:016x}", fnv1a(s.source.as_bytes()))
 }
 
 /// Removes cached snippets (executables and sources) whose names are not in
@@ -458,13 +458,6 @@ fn run_with_timeout(exe: &Path) -> Result<std::process::Output, String> {
     child
         .wait_with_output()
         .map_err(|e| format!("cannot read the output of {}: {e}", exe.display()))
-}
-
-/// FNV-1a 64: names cached executables by their source.
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut hash = fnv::FnvHasher::default();
-    hash.write(bytes);
-    hash.finish()
 }
 
 #[cfg(test)]
